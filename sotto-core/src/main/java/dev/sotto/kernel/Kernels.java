@@ -1,0 +1,302 @@
+package dev.sotto.kernel;
+
+import dev.sotto.tensor.Simd;
+import dev.sotto.tensor.WeightMatrix;
+import java.util.Objects;
+
+/**
+ * The kernels VITS-style models need, over channel-major F32 activations [channels, time] and weights in any
+ * supported type. Uses the vector tiles when {@link Simd#ENABLED}, else {@link ReferenceKernels}; work is
+ * split over this instance's {@link ComputePool}. Stateless apart from the pool: safe for concurrent use.
+ */
+public final class Kernels {
+    /** Time steps per work item: long enough to amortise packing weights, short enough to balance threads. */
+    static final int TIME_CHUNK = 1024;
+    /** Matrix rows per work item of a matrix-vector product. */
+    static final int ROW_CHUNK = 32;
+
+    private static volatile Kernels shared;
+
+    private final ComputePool pool;
+
+    public Kernels(ComputePool pool) {
+        this.pool = Objects.requireNonNull(pool, "pool");
+    }
+
+    /** Kernels on {@link ComputePool#shared()}. */
+    public static Kernels shared() {
+        Kernels k = shared;
+        if (k == null) {
+            synchronized (Kernels.class) {
+                k = shared;
+                if (k == null) {
+                    k = new Kernels(ComputePool.shared());
+                    shared = k;
+                }
+            }
+        }
+        return k;
+    }
+
+    public ComputePool pool() {
+        return pool;
+    }
+
+    // ---------------------------------------------------------------- matrix-vector
+
+    /** {@code y[r] = bias[r] + sum_c W[r, c] x[c]}; {@code bias} may be null. */
+    public void matVec(WeightMatrix w, float[] bias, float[] x, float[] y) {
+        requireLength("x", x, w.cols());
+        requireLength("y", y, w.rows());
+        requireBias(bias, w.rows());
+        if (!Simd.ENABLED) {
+            ReferenceKernels.matVec(w, bias, x, y);
+            return;
+        }
+        int chunks = (w.rows() + ROW_CHUNK - 1) / ROW_CHUNK;
+        int work = (int) Math.min(Integer.MAX_VALUE, (long) w.rows() * w.cols());
+        Runnable serial = () -> matVecRows(w, bias, x, y, 0, w.rows());
+        if (work < 1 << 16) {
+            serial.run();
+            return;
+        }
+        pool.parallelFor(chunks, i -> matVecRows(w, bias, x, y, i * ROW_CHUNK, Math.min(w.rows(), (i + 1) * ROW_CHUNK)));
+    }
+
+    private static void matVecRows(WeightMatrix w, float[] bias, float[] x, float[] y, int r0, int r1) {
+        for (int r = r0; r < r1; r++) {
+            y[r] = (bias == null ? 0f : bias[r]) + w.dotRow(r, x, 0);
+        }
+    }
+
+    // ---------------------------------------------------------------- matrix-matrix
+
+    /** {@code y[m, t] = bias[m] + sum_k W[m, k] x[k, t]} for x [K, n] and y [M, n] (a 1x1 convolution). */
+    public void matMul(WeightMatrix w, float[] bias, float[] x, int n, float[] y) {
+        conv1d(Conv1dShape.pointwise(w.cols(), w.rows()), w, bias, x, n, y);
+    }
+
+    // ---------------------------------------------------------------- convolution
+
+    /**
+     * 1-D convolution of x [inChannels, inLength] into y [outChannels, shape.outputLength(inLength)].
+     * {@code bias} may be null.
+     */
+    public void conv1d(Conv1dShape s, WeightMatrix w, float[] bias, float[] x, int inLength, float[] y) {
+        requireWeights(w, s.weightRows(), s.weightCols(), "conv1d");
+        int outLength = s.outputLength(inLength);
+        requireLength("x", x, (long) s.inChannels() * inLength);
+        requireLength("y", y, (long) s.outChannels() * outLength);
+        requireBias(bias, s.outChannels());
+        if (!Simd.ENABLED) {
+            ReferenceKernels.conv1d(s, w, bias, x, inLength, y);
+            return;
+        }
+        // The tiles read a source with every sample in place: a zero-padded copy for stride 1, else the
+        // strided columns laid out per (channel, tap) so that the product runs with one tap of stride 1.
+        float[] src;
+        int srcStride;
+        int cin;
+        int taps;
+        int dil;
+        if (s.stride() == 1) {
+            if (s.padLeft() == 0 && s.padRight() == 0) {
+                src = x;
+                srcStride = inLength;
+            } else {
+                srcStride = inLength + s.padLeft() + s.padRight();
+                src = padded(x, s.inChannels(), inLength, s.padLeft(), srcStride);
+            }
+            cin = s.inPerGroup();
+            taps = s.kernelSize();
+            dil = s.dilation();
+        } else {
+            src = stridedColumns(s, x, inLength, outLength);
+            srcStride = outLength;
+            cin = s.inPerGroup() * s.kernelSize();
+            taps = 1;
+            dil = 1;
+        }
+        int outG = s.outPerGroup();
+        int blocks = (outG + ConvTiles.ROWS - 1) / ConvTiles.ROWS;
+        int chunks = (outLength + TIME_CHUNK - 1) / TIME_CHUNK;
+        int cols = s.weightCols();
+        int groupSrcRows = cin;
+        pool.parallelFor(Math.multiplyExact(Math.multiplyExact(s.groups(), blocks), chunks), item -> {
+            int chunk = item % chunks;
+            int block = (item / chunks) % blocks;
+            int g = item / chunks / blocks;
+            int o = g * outG + block * ConvTiles.ROWS;
+            int rows = Math.min(ConvTiles.ROWS, (g + 1) * outG - o);
+            int t0 = chunk * TIME_CHUNK;
+            int n = Math.min(TIME_CHUNK, outLength - t0);
+            int xBase = g * groupSrcRows * srcStride + t0;
+            float[] packed = new float[rows * cols];
+            packRows(w, o, rows, cols, packed);
+            runTile(rows, src, xBase, srcStride, cin, taps, dil, packed, cols, bias, o, y, o * outLength + t0, outLength, n);
+        });
+    }
+
+    /**
+     * Transposed 1-D convolution of x [inChannels, inLength] into y [outChannels, shape.outputLength(inLength)],
+     * computed polyphase: output phase r = (t + padding) mod stride only meets the taps j = r, r + stride, ...,
+     * so each phase is an ordinary stride-1 convolution with those taps reversed, and no zero is multiplied.
+     */
+    public void convTranspose1d(ConvTranspose1dShape s, WeightMatrix w, float[] bias, float[] x, int inLength, float[] y) {
+        requireWeights(w, s.weightRows(), s.weightCols(), "conv-transpose1d");
+        int outLength = s.outputLength(inLength);
+        requireLength("x", x, (long) s.inChannels() * inLength);
+        requireLength("y", y, (long) s.outChannels() * outLength);
+        requireBias(bias, s.outChannels());
+        if (!Simd.ENABLED) {
+            ReferenceKernels.convTranspose1d(s, w, bias, x, inLength, y);
+            return;
+        }
+        int stride = s.stride();
+        int k = s.kernelSize();
+        int p = s.padding();
+        int maxTaps = (k + stride - 1) / stride;
+        int padLeft = maxTaps - 1;
+        // Highest input index any phase reads: q_max = (outLength - 1 + p) / stride.
+        int qMax = (outLength - 1 + p) / stride;
+        int xpStride = padLeft + Math.max(inLength, qMax + 1);
+        float[] xp = padded(x, s.inChannels(), inLength, padLeft, xpStride);
+        float[] wf = new float[Math.multiplyExact(w.rows(), w.cols())];
+        w.dequantizeRows(0, w.rows(), wf, 0);
+
+        int inG = s.inPerGroup();
+        int outG = s.outPerGroup();
+        int blocks = (outG + ConvTiles.ROWS - 1) / ConvTiles.ROWS;
+        int phaseChunks = ((outLength + stride - 1) / stride + TIME_CHUNK - 1) / TIME_CHUNK;
+        int perPhase = s.groups() * blocks * phaseChunks;
+        pool.parallelFor(Math.multiplyExact(stride, perPhase), item -> {
+            int r = item / perPhase;
+            int rest = item % perPhase;
+            int chunk = rest % phaseChunks;
+            int block = (rest / phaseChunks) % blocks;
+            int g = rest / phaseChunks / blocks;
+            int tFirst = Math.floorMod(r - p, stride);
+            if (tFirst >= outLength) {
+                return;
+            }
+            int count = (outLength - 1 - tFirst) / stride + 1;
+            int i0 = chunk * TIME_CHUNK;
+            if (i0 >= count) {
+                return;
+            }
+            int n = Math.min(TIME_CHUNK, count - i0);
+            int q0 = (tFirst + p - r) / stride;
+            int taps = r < k ? (k - r + stride - 1) / stride : 0;
+            int ol0 = block * ConvTiles.ROWS;
+            int rows = Math.min(ConvTiles.ROWS, outG - ol0);
+            // packed[(c * taps + m) * rows + row] = W[g*inG + c, ol0 + row, r + (taps - 1 - m) * stride]
+            float[] packed = new float[rows * inG * taps];
+            for (int c = 0; c < inG; c++) {
+                int wRow = (g * inG + c) * outG * k;
+                for (int m = 0; m < taps; m++) {
+                    int j = r + (taps - 1 - m) * stride;
+                    for (int row = 0; row < rows; row++) {
+                        packed[(c * taps + m) * rows + row] = wf[wRow + (ol0 + row) * k + j];
+                    }
+                }
+            }
+            int xBase = g * inG * xpStride + padLeft + q0 + i0 - (taps - 1);
+            float[] tmp = new float[rows * n];
+            int o = g * outG + ol0;
+            runTile(rows, xp, xBase, xpStride, inG, taps, 1, packed, inG * taps, bias, o, tmp, 0, n, n);
+            int tStart = tFirst + i0 * stride;
+            for (int row = 0; row < rows; row++) {
+                int dst = (o + row) * outLength + tStart;
+                int src = row * n;
+                for (int i = 0; i < n; i++) {
+                    y[dst + i * stride] = tmp[src + i];
+                }
+            }
+        });
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    /** Runs a 4-row tile, or single-row tiles for a short last block. Weights are packed by {@link #packRows}. */
+    private static void runTile(int rows, float[] src, int xBase, int xStride, int cin, int taps, int dil,
+                                float[] packed, int cols, float[] bias, int o, float[] out, int outBase, int outStride, int n) {
+        if (rows == ConvTiles.ROWS) {
+            ConvTiles.tile4(src, xBase, xStride, cin, taps, dil, packed, out, outBase, outStride, n,
+                    biasAt(bias, o), biasAt(bias, o + 1), biasAt(bias, o + 2), biasAt(bias, o + 3));
+            return;
+        }
+        float[] single = rows == 1 ? packed : new float[cols];
+        for (int row = 0; row < rows; row++) {
+            if (rows != 1) {
+                for (int c = 0; c < cols; c++) {
+                    single[c] = packed[c * rows + row];
+                }
+            }
+            ConvTiles.tile1(src, xBase, xStride, cin, taps, dil, single, out, outBase + row * outStride, n, biasAt(bias, o + row));
+        }
+    }
+
+    /** Dequantizes weight rows [o, o + rows) interleaved: {@code packed[c * rows + row] = W[o + row, c]}. */
+    private static void packRows(WeightMatrix w, int o, int rows, int cols, float[] packed) {
+        if (rows == 1) {
+            w.dequantizeRow(o, packed, 0);
+            return;
+        }
+        float[] tmp = new float[rows * cols];
+        w.dequantizeRows(o, o + rows, tmp, 0);
+        for (int row = 0; row < rows; row++) {
+            for (int c = 0; c < cols; c++) {
+                packed[c * rows + row] = tmp[row * cols + c];
+            }
+        }
+    }
+
+    private static float biasAt(float[] bias, int o) {
+        return bias == null ? 0f : bias[o];
+    }
+
+    /** Copy of x [channels, length] into rows of {@code stride} with {@code padLeft} zeros before each row. */
+    private static float[] padded(float[] x, int channels, int length, int padLeft, int stride) {
+        float[] out = new float[Math.multiplyExact(channels, stride)];
+        for (int c = 0; c < channels; c++) {
+            System.arraycopy(x, c * length, out, c * stride + padLeft, length);
+        }
+        return out;
+    }
+
+    /** cols[(c * k + j), t] = x[c, t * stride + j * dilation - padLeft], zero outside; for strided convolutions. */
+    private static float[] stridedColumns(Conv1dShape s, float[] x, int inLength, int outLength) {
+        int k = s.kernelSize();
+        float[] cols = new float[Math.multiplyExact(Math.multiplyExact(s.inChannels(), k), outLength)];
+        for (int c = 0; c < s.inChannels(); c++) {
+            for (int j = 0; j < k; j++) {
+                int row = (c * k + j) * outLength;
+                for (int t = 0; t < outLength; t++) {
+                    int idx = t * s.stride() + j * s.dilation() - s.padLeft();
+                    cols[row + t] = idx >= 0 && idx < inLength ? x[c * inLength + idx] : 0f;
+                }
+            }
+        }
+        return cols;
+    }
+
+    private static void requireWeights(WeightMatrix w, int rows, int cols, String op) {
+        Objects.requireNonNull(w, "weights");
+        if (w.rows() != rows || w.cols() != cols) {
+            throw new IllegalArgumentException(op + " expects weights [" + rows + ", " + cols + "], got [" + w.rows() + ", " + w.cols() + "]");
+        }
+    }
+
+    private static void requireLength(String name, float[] a, long length) {
+        Objects.requireNonNull(a, name);
+        if (a.length < length) {
+            throw new IllegalArgumentException(name + " needs " + length + " floats, got " + a.length);
+        }
+    }
+
+    private static void requireBias(float[] bias, int channels) {
+        if (bias != null && bias.length < channels) {
+            throw new IllegalArgumentException("bias needs " + channels + " floats, got " + bias.length);
+        }
+    }
+}

@@ -1,0 +1,79 @@
+package dev.sotto.kernel;
+
+import dev.sotto.tensor.WeightMatrix;
+
+/**
+ * Scalar kernels written straight from the definitions: the reference every vector kernel is tested
+ * against, and the fallback when {@link dev.sotto.tensor.Simd} selects scalar mode. Single-threaded;
+ * argument checks are done by {@link Kernels}.
+ */
+public final class ReferenceKernels {
+    private ReferenceKernels() {
+    }
+
+    private static float[] dequantizeAll(WeightMatrix w) {
+        float[] out = new float[Math.multiplyExact(w.rows(), w.cols())];
+        w.format().dequantizeScalar(w.data(), 0, out, 0, out.length);
+        return out;
+    }
+
+    /** {@code y[r] = bias[r] + sum_c W[r, c] x[c]}. */
+    public static void matVec(WeightMatrix w, float[] bias, float[] x, float[] y) {
+        for (int r = 0; r < w.rows(); r++) {
+            float s = w.format().dotScalar(w.data(), (long) r * w.cols(), x, 0, w.cols());
+            y[r] = (bias == null ? 0f : bias[r]) + s;
+        }
+    }
+
+    /** {@code y[o, t] = bias[o] + sum_{c, j} W[o, c, j] x[g*inG + c, t*stride + j*dilation - padLeft]}. */
+    public static void conv1d(Conv1dShape s, WeightMatrix w, float[] bias, float[] x, int inLength, float[] y) {
+        float[] wf = dequantizeAll(w);
+        int outLength = s.outputLength(inLength);
+        int inG = s.inPerGroup();
+        int outG = s.outPerGroup();
+        int k = s.kernelSize();
+        for (int o = 0; o < s.outChannels(); o++) {
+            int g = o / outG;
+            for (int t = 0; t < outLength; t++) {
+                float sum = bias == null ? 0f : bias[o];
+                for (int c = 0; c < inG; c++) {
+                    int xRow = (g * inG + c) * inLength;
+                    for (int j = 0; j < k; j++) {
+                        int idx = t * s.stride() + j * s.dilation() - s.padLeft();
+                        if (idx >= 0 && idx < inLength) {
+                            sum += wf[(o * inG + c) * k + j] * x[xRow + idx];
+                        }
+                    }
+                }
+                y[o * outLength + t] = sum;
+            }
+        }
+    }
+
+    /** {@code y[o, t_in*stride - padding + j] += W[c, o - g*outG, j] x[c, t_in]} over all inputs, plus bias. */
+    public static void convTranspose1d(ConvTranspose1dShape s, WeightMatrix w, float[] bias, float[] x, int inLength, float[] y) {
+        float[] wf = dequantizeAll(w);
+        int outLength = s.outputLength(inLength);
+        int inG = s.inPerGroup();
+        int outG = s.outPerGroup();
+        int k = s.kernelSize();
+        for (int o = 0; o < s.outChannels(); o++) {
+            java.util.Arrays.fill(y, o * outLength, (o + 1) * outLength, bias == null ? 0f : bias[o]);
+        }
+        for (int c = 0; c < s.inChannels(); c++) {
+            int g = c / inG;
+            for (int t = 0; t < inLength; t++) {
+                float xv = x[c * inLength + t];
+                for (int ol = 0; ol < outG; ol++) {
+                    int o = g * outG + ol;
+                    for (int j = 0; j < k; j++) {
+                        int to = t * s.stride() - s.padding() + j;
+                        if (to >= 0 && to < outLength) {
+                            y[o * outLength + to] += wf[(c * outG + ol) * k + j] * xv;
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
