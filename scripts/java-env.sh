@@ -1,0 +1,33 @@
+# Sourced by ./sotto and scripts/jmh: finds a JDK 25+ and sets SOTTO_JAVA_HOME, or exits with advice.
+# Order: $JAVA_HOME, the Temurin 25 path used on our build machines, then `java` on PATH.
+
+sotto_java_major() {
+    # Prints the feature version of the java binary $1 (e.g. 25), or nothing.
+    "$1" -XshowSettings:properties -version 2>&1 | awk -F'= ' '/java.specification.version/ {print $2; exit}' | cut -d. -f1
+}
+
+sotto_find_jdk() {
+    local candidates=()
+    [ -n "${JAVA_HOME:-}" ] && candidates+=("$JAVA_HOME")
+    candidates+=("/usr/lib/jvm/temurin-25-jdk-amd64")
+    if command -v java >/dev/null 2>&1; then
+        local on_path
+        on_path="$(dirname "$(dirname "$(readlink -f "$(command -v java)")")")"
+        candidates+=("$on_path")
+    fi
+    local home major
+    for home in "${candidates[@]}"; do
+        [ -x "$home/bin/java" ] || continue
+        major="$(sotto_java_major "$home/bin/java")"
+        if [ -n "$major" ] && [ "$major" -ge 25 ] 2>/dev/null; then
+            SOTTO_JAVA_HOME="$home"
+            return 0
+        fi
+    done
+    echo "sotto: Java 25 or newer is required (tried: ${candidates[*]})." >&2
+    echo "sotto: install a JDK 25 (e.g. Eclipse Temurin 25) and set JAVA_HOME to it." >&2
+    exit 1
+}
+
+# JVM flags sotto needs: the Vector API incubator module, and native access for java.lang.foreign.
+SOTTO_JVM_FLAGS=(--add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED)

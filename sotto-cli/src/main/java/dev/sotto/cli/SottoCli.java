@@ -1,0 +1,90 @@
+package dev.sotto.cli;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.util.Properties;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** Entry point of the {@code sotto} command. */
+@Command(name = "sotto",
+        mixinStandardHelpOptions = true,
+        versionProvider = SottoCli.Version.class,
+        description = "On-device neural speech generation for the JVM.",
+        subcommands = {InspectCommand.class, QuantizeCommand.class, SystemCommand.class, CommandLine.HelpCommand.class})
+public final class SottoCli implements Runnable {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    public static void main(String[] args) {
+        System.exit(execute(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+    }
+
+    /** Runs the command line with the given streams and returns the exit code (for tests). */
+    public static int execute(String[] args, PrintWriter out, PrintWriter err) {
+        CommandLine cli = new CommandLine(new SottoCli());
+        cli.setOut(out);
+        cli.setErr(err);
+        cli.setExecutionExceptionHandler(new Errors());
+        return cli.execute(args);
+    }
+
+    /** Known failures become one clear line on stderr and exit code 1; only bugs show a stack trace. */
+    static final class Errors implements CommandLine.IExecutionExceptionHandler {
+        @Override
+        public int handleExecutionException(Exception e, CommandLine cmd, CommandLine.ParseResult parsed) {
+            PrintWriter err = cmd.getErr();
+            if (e instanceof UserError || e instanceof IOException || e instanceof IllegalArgumentException
+                    || e instanceof UncheckedIOException) {
+                String msg = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+                if (e instanceof java.nio.file.NoSuchFileException) {
+                    msg = "no such file: " + msg;
+                } else if (e instanceof java.nio.file.AccessDeniedException) {
+                    msg = "permission denied: " + msg;
+                }
+                err.println("sotto: " + msg);
+                return 1;
+            }
+            err.println("sotto: internal error, please report it:");
+            e.printStackTrace(err);
+            return 70;
+        }
+    }
+
+    /** A problem the user can fix, reported without a stack trace. */
+    static final class UserError extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        UserError(String message) {
+            super(message);
+        }
+    }
+
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {"sotto " + version(), "Java " + Runtime.version() + " (" + System.getProperty("java.vm.vendor") + ")"};
+        }
+
+        static String version() {
+            try (InputStream in = SottoCli.class.getResourceAsStream("version.properties")) {
+                if (in == null) {
+                    return "unknown";
+                }
+                Properties p = new Properties();
+                p.load(in);
+                return p.getProperty("version", "unknown");
+            } catch (IOException e) {
+                return "unknown";
+            }
+        }
+    }
+}
