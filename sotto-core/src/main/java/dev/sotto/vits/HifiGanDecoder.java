@@ -1,0 +1,106 @@
+package dev.sotto.vits;
+
+import dev.sotto.gguf.GgufFormatException;
+import dev.sotto.kernel.Conv1dShape;
+import dev.sotto.kernel.ConvTranspose1dShape;
+import dev.sotto.kernel.Kernels;
+
+/**
+ * HiFi-GAN generator: conv_pre (+ speaker condition), then per stage LeakyReLU(0.1), a transposed convolution
+ * that upsamples, and the mean of the stage's residual blocks; then LeakyReLU(0.01), conv_post and tanh.
+ */
+final class HifiGanDecoder {
+    private final VitsConfig cfg;
+    private final Conv pre;
+    private final Conv cond; // gin -> U0, or null
+    private final WeightSource.TransposedConv[] ups;
+    private final ResBlock[] resblocks; // [stage * kernels + j]
+    private final Conv post;
+
+    /** Type 1: x += c2(lrelu(c1(lrelu(x)))) per dilation; type 2: x += c(lrelu(x)) per dilation. */
+    private record ResBlock(Conv[] first, Conv[] second) {
+        float[] apply(Kernels k, float[] x, int channels, int t) {
+            float[] y = x.clone();
+            int n = channels * t;
+            for (int i = 0; i < first.length; i++) {
+                float[] a = Ops.leakyReluCopy(y, n, Ops.LRELU_SLOPE);
+                a = first[i].apply(k, a, t);
+                if (second != null) {
+                    Ops.leakyRelu(a, n, Ops.LRELU_SLOPE);
+                    a = second[i].apply(k, a, t);
+                }
+                Ops.addInPlace(y, a, n);
+            }
+            return y;
+        }
+    }
+
+    HifiGanDecoder(VitsConfig cfg, WeightSource w) throws GgufFormatException {
+        this.cfg = cfg;
+        int u0 = cfg.decInitial();
+        int kp = cfg.decPreKernel();
+        pre = w.conv("dec.conv_pre", new Conv1dShape(cfg.inter(), u0, kp, 1, 1, (kp - 1) / 2, kp - 1 - (kp - 1) / 2, 1));
+        cond = cfg.gin() > 0 ? w.conv("dec.cond", Conv1dShape.pointwise(cfg.gin(), u0)) : null;
+        int stages = cfg.upsampleRates().length;
+        int kernels = cfg.resblockKernels().length;
+        ups = new WeightSource.TransposedConv[stages];
+        resblocks = new ResBlock[stages * kernels];
+        int ch = u0;
+        for (int i = 0; i < stages; i++) {
+            int rate = cfg.upsampleRates()[i];
+            int kernel = cfg.upsampleKernels()[i];
+            ups[i] = w.transposedConv("dec.ups." + i, new ConvTranspose1dShape(ch, ch / 2, kernel, rate, (kernel - rate) / 2, 0, 1));
+            ch /= 2;
+            for (int j = 0; j < kernels; j++) {
+                int rb = i * kernels + j;
+                int kk = cfg.resblockKernels()[j];
+                int[] dil = cfg.resblockDilations()[j];
+                Conv[] first = new Conv[dil.length];
+                Conv[] second = cfg.resblockType() == 1 ? new Conv[dil.length] : null;
+                for (int m = 0; m < dil.length; m++) {
+                    String name = "dec.resblocks." + rb + (cfg.resblockType() == 1 ? ".convs1." : ".convs.") + m;
+                    first[m] = w.conv(name, Conv1dShape.same(ch, ch, kk, dil[m]));
+                    if (second != null) {
+                        second[m] = w.conv("dec.resblocks." + rb + ".convs2." + m, Conv1dShape.same(ch, ch, kk, 1));
+                    }
+                }
+                resblocks[rb] = new ResBlock(first, second);
+            }
+        }
+        int kq = cfg.decPostKernel();
+        post = w.conv("dec.conv_post", new Conv1dShape(ch, 1, kq, 1, 1, (kq - 1) / 2, kq - 1 - (kq - 1) / 2, 1));
+    }
+
+    /** Waveform [T * hop] from latent z [I, T]. */
+    float[] decode(Kernels k, float[] z, int t, float[] speaker) {
+        float[] x = pre.apply(k, z, t);
+        int ch = cfg.decInitial();
+        if (cond != null && speaker != null) {
+            Ops.addPerChannel(x, cond.applyToVector(k, speaker), ch, t);
+        }
+        int kernels = cfg.resblockKernels().length;
+        for (int i = 0; i < ups.length; i++) {
+            Ops.leakyRelu(x, ch * t, Ops.LRELU_SLOPE);
+            x = ups[i].apply(k, x, t);
+            t = ups[i].shape().outputLength(t);
+            ch /= 2;
+            float[] sum = null;
+            for (int j = 0; j < kernels; j++) {
+                float[] r = resblocks[i * kernels + j].apply(k, x, ch, t);
+                if (sum == null) {
+                    sum = r;
+                } else {
+                    Ops.addInPlace(sum, r, ch * t);
+                }
+            }
+            for (int j = 0; j < ch * t; j++) {
+                sum[j] /= kernels;
+            }
+            x = sum;
+        }
+        Ops.leakyRelu(x, ch * t, 0.01f);
+        float[] y = post.apply(k, x, t);
+        Ops.tanh(y, t);
+        return y;
+    }
+}

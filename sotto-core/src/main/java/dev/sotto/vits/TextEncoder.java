@@ -1,0 +1,150 @@
+package dev.sotto.vits;
+
+import dev.sotto.gguf.GgufFormatException;
+import dev.sotto.kernel.Conv1dShape;
+import dev.sotto.kernel.Kernels;
+import dev.sotto.tensor.WeightMatrix;
+
+/**
+ * VITS text encoder: phoneme embedding times sqrt(H), then post-norm transformer blocks with windowed
+ * relative-position attention and convolutional feed-forward layers, then a 1x1 projection to the prior's
+ * mean and log-scale.
+ */
+final class TextEncoder {
+    private final VitsConfig cfg;
+    private final WeightMatrix embedding; // [vocab, H]
+    private final Block[] blocks;
+    private final Conv proj;              // H -> 2I
+
+    private record Block(Conv q, Conv k, Conv v, Conv o, float[] relK, float[] relV, // rel: [2w+1, d]
+                         WeightSource.LayerNorm norm1, Conv ffn1, Conv ffn2, WeightSource.LayerNorm norm2) {
+    }
+
+    /** Encoder output: x [H, T] (what the duration predictor reads), m [I, T] and logs [I, T]. */
+    record Output(float[] x, float[] m, float[] logs, int length) {
+    }
+
+    TextEncoder(VitsConfig cfg, WeightSource w) throws GgufFormatException {
+        this.cfg = cfg;
+        int h = cfg.hidden();
+        this.embedding = w.matrix("enc_p.emb.weight", cfg.vocabSize(), h);
+        this.blocks = new Block[cfg.encoderLayers()];
+        int rel = 2 * cfg.window() + 1;
+        int pad = (cfg.ffnKernel() - 1) / 2;
+        for (int i = 0; i < blocks.length; i++) {
+            String a = "enc_p.encoder.attn_layers." + i;
+            String f = "enc_p.encoder.ffn_layers." + i;
+            blocks[i] = new Block(
+                    w.conv(a + ".conv_q", Conv1dShape.pointwise(h, h)),
+                    w.conv(a + ".conv_k", Conv1dShape.pointwise(h, h)),
+                    w.conv(a + ".conv_v", Conv1dShape.pointwise(h, h)),
+                    w.conv(a + ".conv_o", Conv1dShape.pointwise(h, h)),
+                    w.floats(a + ".emb_rel_k", 1, rel, cfg.headDim()),
+                    w.floats(a + ".emb_rel_v", 1, rel, cfg.headDim()),
+                    w.layerNorm("enc_p.encoder.norm_layers_1." + i, h),
+                    w.conv(f + ".conv_1", new Conv1dShape(h, cfg.filter(), cfg.ffnKernel(), 1, 1, pad, cfg.ffnKernel() - 1 - pad, 1)),
+                    w.conv(f + ".conv_2", new Conv1dShape(cfg.filter(), h, cfg.ffnKernel(), 1, 1, pad, cfg.ffnKernel() - 1 - pad, 1)),
+                    w.layerNorm("enc_p.encoder.norm_layers_2." + i, h));
+        }
+        this.proj = w.conv("enc_p.proj", Conv1dShape.pointwise(h, 2 * cfg.inter()));
+    }
+
+    Output encode(Kernels k, int[] ids) {
+        int h = cfg.hidden();
+        int t = ids.length;
+        // x [H, T] = Emb[ids]^T * sqrt(H)
+        float[] x = new float[h * t];
+        float[] row = new float[h];
+        float scale = (float) Math.sqrt(h);
+        for (int j = 0; j < t; j++) {
+            embedding.dequantizeRow(ids[j], row, 0);
+            for (int c = 0; c < h; c++) {
+                x[c * t + j] = row[c] * scale;
+            }
+        }
+        for (int i = 0; i < blocks.length; i++) {
+            Block b = blocks[i];
+            float[] y = attention(k, b, x, t);
+            Ops.addInPlace(y, x, h * t);
+            b.norm1.apply(y, t);
+            x = y;
+            float[] f = b.ffn1.apply(k, x, t);
+            Ops.relu(f, f.length);
+            float[] g = b.ffn2.apply(k, f, t);
+            Ops.addInPlace(g, x, h * t);
+            b.norm2.apply(g, t);
+            x = g;
+        }
+        float[] stats = proj.apply(k, x, t);
+        int inter = cfg.inter();
+        return new Output(x, Ops.channels(stats, 0, inter, t), Ops.channels(stats, inter, 2 * inter, t), t);
+    }
+
+    /**
+     * Multi-head attention with relative positions (window w, embeddings shared by the heads):
+     * score_ij = (q_i . k_j + q_i . Ek[j - i + w]) / sqrt(d) for |j - i| <= w (only the first term otherwise),
+     * out_i = sum_j p_ij (v_j + Ev[j - i + w]). Returns conv_o(out) [H, T].
+     */
+    private float[] attention(Kernels k, Block b, float[] x, int t) {
+        int h = cfg.hidden();
+        int d = cfg.headDim();
+        int w = cfg.window();
+        float[] q = b.q.apply(k, x, t);
+        float[] kk = b.k.apply(k, x, t);
+        float[] v = b.v.apply(k, x, t);
+        float[] out = new float[h * t];
+        float invSqrtD = (float) (1.0 / Math.sqrt(d));
+        float[] scores = new float[t];
+        float[] qi = new float[d];
+        for (int head = 0; head < cfg.heads(); head++) {
+            int base = head * d * t; // channel (head * d + c) at row base + c * t
+            for (int i = 0; i < t; i++) {
+                for (int c = 0; c < d; c++) {
+                    qi[c] = q[base + c * t + i] * invSqrtD;
+                }
+                float max = Float.NEGATIVE_INFINITY;
+                for (int j = 0; j < t; j++) {
+                    float s = 0f;
+                    for (int c = 0; c < d; c++) {
+                        s += qi[c] * kk[base + c * t + j];
+                    }
+                    int r = j - i;
+                    if (r >= -w && r <= w) {
+                        int e = (r + w) * d;
+                        float sr = 0f;
+                        for (int c = 0; c < d; c++) {
+                            sr += qi[c] * b.relK[e + c];
+                        }
+                        s += sr;
+                    }
+                    scores[j] = s;
+                    max = Math.max(max, s);
+                }
+                float sum = 0f;
+                for (int j = 0; j < t; j++) {
+                    float e = (float) Math.exp(scores[j] - max);
+                    scores[j] = e;
+                    sum += e;
+                }
+                for (int j = 0; j < t; j++) {
+                    scores[j] /= sum;
+                }
+                for (int c = 0; c < d; c++) {
+                    float acc = 0f;
+                    int vr = base + c * t;
+                    for (int j = 0; j < t; j++) {
+                        acc += scores[j] * v[vr + j];
+                    }
+                    for (int r = -w; r <= w; r++) {
+                        int j = i + r;
+                        if (j >= 0 && j < t) {
+                            acc += scores[j] * b.relV[(r + w) * d + c];
+                        }
+                    }
+                    out[base + c * t + i] = acc;
+                }
+            }
+        }
+        return b.o.apply(k, out, t);
+    }
+}
