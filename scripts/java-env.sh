@@ -29,5 +29,6 @@ sotto_find_jdk() {
     exit 1
 }
 
-# JVM flags sotto needs: the Vector API incubator module, and native access for java.lang.foreign.
-SOTTO_JVM_FLAGS=(--add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED)
+# JVM flags sotto needs: the Vector API incubator module, native access for java.lang.foreign, and quiet
+# sun.misc.Unsafe use by protobuf-java (the ONNX importer).
+SOTTO_JVM_FLAGS=(--add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow)

@@ -13,7 +13,8 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = SottoCli.Version.class,
         description = "On-device neural speech generation for the JVM.",
-        subcommands = {InspectCommand.class, QuantizeCommand.class, SystemCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {SynthCommand.class, ConvertCommand.class, BenchCommand.class, InspectCommand.class, QuantizeCommand.class,
+                SystemCommand.class, CommandLine.HelpCommand.class})
 public final class SottoCli implements Runnable {
 
     @CommandLine.Spec

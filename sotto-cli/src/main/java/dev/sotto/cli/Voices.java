@@ -1,0 +1,61 @@
+package dev.sotto.cli;
+
+import dev.sotto.gguf.GgufFile;
+import dev.sotto.gguf.GgufFormatException;
+import dev.sotto.onnx.PiperImporter;
+import dev.sotto.tensor.GgmlType;
+import dev.sotto.vits.VitsModel;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** Opens what {@code -m} names: a sotto GGUF voice, or a Piper {@code .onnx} converted on the fly. */
+final class Voices {
+    private Voices() {
+    }
+
+    static VitsModel open(Path model, Path config) throws IOException {
+        if (!Files.exists(model)) {
+            throw new SottoCli.UserError("no such model file: " + model);
+        }
+        String name = model.getFileName().toString().toLowerCase(java.util.Locale.ROOT);
+        if (name.endsWith(".onnx")) {
+            Path json = config != null ? config : PiperImporter.defaultConfigPath(model);
+            if (!Files.exists(json)) {
+                throw new SottoCli.UserError("the Piper config " + json + " is missing (pass it with --config)");
+            }
+            Path tmp = Files.createTempFile("sotto-", ".gguf");
+            try {
+                PiperImporter.convert(model, json, tmp, GgmlType.F32);
+                // The mapping stays valid after the file is deleted, so nothing is left behind.
+                return VitsModel.load(GgufFile.open(tmp));
+            } finally {
+                Files.deleteIfExists(tmp);
+            }
+        }
+        try {
+            return VitsModel.load(GgufFile.open(model));
+        } catch (GgufFormatException e) {
+            throw new SottoCli.UserError("cannot load " + model.getFileName() + ": " + e.getMessage());
+        }
+    }
+
+    /** A float inference default stored by the importer, or {@code fallback}. */
+    static float defaultFloat(VitsModel m, String key, float fallback) {
+        return m.file().get(key).map(v -> (float) v.asDouble()).orElse(fallback);
+    }
+
+    /** Parses "1,0,20,0,2" (spaces allowed). */
+    static int[] parseIds(String s) {
+        String[] parts = s.trim().split("[,\\s]+");
+        int[] ids = new int[parts.length];
+        for (int i = 0; i < parts.length; i++) {
+            try {
+                ids[i] = Integer.parseInt(parts[i]);
+            } catch (NumberFormatException e) {
+                throw new SottoCli.UserError("--phoneme-ids must be comma-separated integers; '" + parts[i] + "' is not one");
+            }
+        }
+        return ids;
+    }
+}
