@@ -70,8 +70,16 @@ public final class VitsModel implements AutoCloseable {
         return file;
     }
 
-    /** Synthesizes one utterance from phoneme ids with the model's kernels. */
+    /** Synthesizes one utterance from phoneme ids. */
     public Result synthesize(int[] ids, VitsParams p, Kernels k) {
+        return synthesize(ids, p, k, null);
+    }
+
+    /**
+     * Synthesizes one utterance; with {@code forcedFrames} (frames per id, e.g. from another voice or a timing
+     * plan) the predicted durations are replaced, so that two renderings can be compared sample by sample.
+     */
+    public Result synthesize(int[] ids, VitsParams p, Kernels k, int[] forcedFrames) {
         if (ids.length == 0) {
             throw new IllegalArgumentException("no phoneme ids to speak");
         }
@@ -82,6 +90,9 @@ public final class VitsModel implements AutoCloseable {
             if (id < 0 || id >= cfg.vocabSize()) {
                 throw new IllegalArgumentException("phoneme id " + id + " is outside this voice's 0.." + (cfg.vocabSize() - 1));
             }
+        }
+        if (forcedFrames != null && forcedFrames.length != ids.length) {
+            throw new IllegalArgumentException(forcedFrames.length + " forced durations for " + ids.length + " ids");
         }
         if (p.speaker() >= Math.max(1, cfg.speakers())) {
             throw new IllegalArgumentException("speaker " + p.speaker() + " does not exist; this voice has " + Math.max(1, cfg.speakers()) + " speaker(s)");
@@ -101,9 +112,13 @@ public final class VitsModel implements AutoCloseable {
         int[] frames = new int[t];
         long total = 0;
         for (int i = 0; i < t; i++) {
-            float wv = (float) Math.exp(logw[i]) * p.lengthScale();
-            float c = (float) Math.ceil(wv);
-            frames[i] = Float.isFinite(c) && c > 0 ? (int) Math.min(c, MAX_FRAMES) : 0;
+            if (forcedFrames != null) {
+                frames[i] = Math.max(0, Math.min(MAX_FRAMES, forcedFrames[i]));
+            } else {
+                float wv = (float) Math.exp(logw[i]) * p.lengthScale();
+                float c = (float) Math.ceil(wv);
+                frames[i] = Float.isFinite(c) && c > 0 ? (int) Math.min(c, MAX_FRAMES) : 0;
+            }
             total += frames[i];
         }
         if (total > MAX_FRAMES) {

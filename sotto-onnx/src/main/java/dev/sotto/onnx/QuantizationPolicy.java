@@ -3,10 +3,17 @@ package dev.sotto.onnx;
 import dev.sotto.tensor.GgmlType;
 
 /**
- * Which tensors of a VITS voice take the requested weight type. The large convolution matrices of the decoder,
- * the flow and the text encoder do; small or sensitive tensors keep full precision: biases, norms, embeddings,
- * relative-position tables, the duration predictor (its output is rounded up to whole frames, so small errors
- * change the timing), the speaker conditioning, and the last decoder convolution.
+ * Which type each tensor of a VITS voice is stored in, given the type asked for. Chosen on measurements
+ * (QuantizationReportTest prints them):
+ * <ul>
+ * <li>the large convolution matrices of the decoder, the flow and the text encoder take the requested type;</li>
+ * <li>the duration path (phoneme embedding, text encoder, duration predictor) never goes below Q8_0: durations are
+ *     rounded up to whole frames, and at Q4_0 its error moved some of them by a frame, which shifts all the audio
+ *     after it; with Q8_0 on that path every duration stayed identical;</li>
+ * <li>the duration predictor, the embeddings, speaker conditioning and conv_post stay F16 when Q8_0 is asked for
+ *     (they are small, and F16 keeps the durations exact);</li>
+ * <li>vectors and small tensors (biases, norms, relative-position tables, anything under 4096 weights) stay F32.</li>
+ * </ul>
  */
 public final class QuantizationPolicy {
     /** Tensors with fewer weights stay in F32: they cost little and gain nothing from compression. */
@@ -16,22 +23,34 @@ public final class QuantizationPolicy {
     }
 
     public static String describe(GgmlType requested) {
-        return requested.cliName() + " for decoder, flow and text-encoder matrices; f32 for the duration predictor, "
-                + "embeddings, norms, biases, speaker conditioning and conv_post";
+        return switch (requested) {
+            case F32 -> "f32 throughout";
+            case F16 -> "f16 for matrices, f32 for vectors and small tensors";
+            case Q4_0 -> "q4_0 for decoder and flow matrices, q8_0 for the duration path (embedding, text encoder, duration"
+                    + " predictor), f16 for speaker conditioning and conv_post, f32 for vectors and small tensors";
+            default -> requested.cliName() + " for decoder, flow and text-encoder matrices, f16 for the duration predictor,"
+                    + " embeddings, conditioning and conv_post, f32 for vectors and small tensors";
+        };
     }
 
     /** The type for parameter {@code name} of PyTorch shape {@code shape} when {@code requested} is asked for. */
     public static GgmlType typeFor(String name, long[] shape, GgmlType requested) {
-        if (requested == GgmlType.F32 || shape.length != 2) {
+        if (requested == GgmlType.F32 || shape.length != 2 || shape[0] * shape[1] < MIN_ELEMENTS) {
             return GgmlType.F32;
         }
-        long elements = shape[0] * shape[1];
-        boolean large = elements >= MIN_ELEMENTS && shape[1] % requested.blockSize() == 0;
-        boolean sensitive = name.startsWith("dp.") || name.startsWith("emb_g") || name.startsWith("enc_p.emb")
-                || name.contains(".cond") || name.startsWith("dec.conv_post") || name.startsWith("enc_p.proj");
-        if (!large || sensitive || !name.endsWith(".weight")) {
-            return GgmlType.F32;
+        if (requested == GgmlType.F16 || !name.endsWith(".weight")) {
+            return GgmlType.F16;
         }
-        return requested;
+        boolean conditioning = name.startsWith("emb_g") || name.contains(".cond") || name.startsWith("dec.conv_post");
+        boolean durationPath = name.startsWith("dp.") || name.startsWith("enc_p.emb") || name.startsWith("enc_p.encoder.");
+        GgmlType t;
+        if (conditioning) {
+            t = GgmlType.F16;
+        } else if (durationPath) {
+            t = requested == GgmlType.Q4_0 ? GgmlType.Q8_0 : name.startsWith("enc_p.encoder.") ? requested : GgmlType.F16;
+        } else {
+            t = requested;
+        }
+        return shape[1] % t.blockSize() == 0 ? t : GgmlType.F16;
     }
 }
