@@ -83,13 +83,21 @@ public final class Kernels {
      * {@code bias} may be null.
      */
     public void conv1d(Conv1dShape s, WeightMatrix w, float[] bias, float[] x, int inLength, float[] y) {
+        conv1d(s, w, bias, x, inLength, y, ConvFusion.NONE);
+    }
+
+    /**
+     * {@link #conv1d} with a fused input activation and/or accumulation into {@code y}. {@code x} and {@code y} may
+     * be the same array (the input is staged before the output is written).
+     */
+    public void conv1d(Conv1dShape s, WeightMatrix w, float[] bias, float[] x, int inLength, float[] y, ConvFusion fusion) {
         requireWeights(w, s.weightRows(), s.weightCols(), "conv1d");
         int outLength = s.outputLength(inLength);
         requireLength("x", x, (long) s.inChannels() * inLength);
         requireLength("y", y, (long) s.outChannels() * outLength);
         requireBias(bias, s.outChannels());
         if (!Simd.ENABLED) {
-            ReferenceKernels.conv1d(s, w, bias, x, inLength, y);
+            ReferenceKernels.conv1d(s, w, bias, x, inLength, y, fusion);
             return;
         }
         // The tiles read a source with every sample in place: a zero-padded copy for stride 1, else the
@@ -100,18 +108,18 @@ public final class Kernels {
         int taps;
         int dil;
         if (s.stride() == 1) {
-            if (s.padLeft() == 0 && s.padRight() == 0) {
+            if (s.padLeft() == 0 && s.padRight() == 0 && !fusion.activatesInput() && x != y) {
                 src = x;
                 srcStride = inLength;
             } else {
                 srcStride = inLength + s.padLeft() + s.padRight();
-                src = padded(x, s.inChannels(), inLength, s.padLeft(), srcStride);
+                src = padded(x, s.inChannels(), inLength, s.padLeft(), srcStride, fusion);
             }
             cin = s.inPerGroup();
             taps = s.kernelSize();
             dil = s.dilation();
         } else {
-            src = stridedColumns(s, x, inLength, outLength);
+            src = stridedColumns(s, x, inLength, outLength, fusion);
             srcStride = outLength;
             cin = s.inPerGroup() * s.kernelSize();
             taps = 1;
@@ -121,19 +129,27 @@ public final class Kernels {
         int blocks = (outG + ConvTiles.ROWS - 1) / ConvTiles.ROWS;
         int chunks = (outLength + TIME_CHUNK - 1) / TIME_CHUNK;
         int cols = s.weightCols();
-        int groupSrcRows = cin;
-        pool.parallelFor(Math.multiplyExact(Math.multiplyExact(s.groups(), blocks), chunks), item -> {
-            int chunk = item % chunks;
-            int block = (item / chunks) % blocks;
-            int g = item / chunks / blocks;
-            int o = g * outG + block * ConvTiles.ROWS;
-            int rows = Math.min(ConvTiles.ROWS, (g + 1) * outG - o);
+        float[][] packed = packAll(w, s.outChannels(), outG, cols);
+        // A work item is one time chunk of one group and a run of output blocks: with many chunks, all blocks
+        // (the input slab is read into cache once and serves every block); with few, blocks are split so that
+        // every thread has work.
+        int blockRuns = Math.min(blocks, Math.max(1, (4 * pool.threads() + chunks - 1) / chunks));
+        int blocksPerRun = (blocks + blockRuns - 1) / blockRuns;
+        final float[] source = src;
+        final int sourceStride = srcStride;
+        pool.parallelFor(Math.multiplyExact(Math.multiplyExact(s.groups(), blockRuns), chunks), item -> {
+            int run = item % blockRuns;
+            int chunk = (item / blockRuns) % chunks;
+            int g = item / blockRuns / chunks;
             int t0 = chunk * TIME_CHUNK;
             int n = Math.min(TIME_CHUNK, outLength - t0);
-            int xBase = g * groupSrcRows * srcStride + t0;
-            float[] packed = new float[rows * cols];
-            packRows(w, o, rows, cols, packed);
-            runTile(rows, src, xBase, srcStride, cin, taps, dil, packed, cols, bias, o, y, o * outLength + t0, outLength, n);
+            int xBase = g * cin * sourceStride + t0;
+            for (int block = run * blocksPerRun; block < Math.min(blocks, (run + 1) * blocksPerRun); block++) {
+                int o = g * outG + block * ConvTiles.ROWS;
+                int rows = Math.min(ConvTiles.ROWS, (g + 1) * outG - o);
+                runTile(rows, source, xBase, sourceStride, cin, taps, dil, packed[g * blocks + block], cols, bias, o, y,
+                        o * outLength + t0, outLength, n, fusion.accumulate());
+            }
         });
     }
 
@@ -143,13 +159,19 @@ public final class Kernels {
      * so each phase is an ordinary stride-1 convolution with those taps reversed, and no zero is multiplied.
      */
     public void convTranspose1d(ConvTranspose1dShape s, WeightMatrix w, float[] bias, float[] x, int inLength, float[] y) {
+        convTranspose1d(s, w, bias, x, inLength, y, ConvFusion.NONE);
+    }
+
+    /** {@link #convTranspose1d} with a fused input activation and/or accumulation into {@code y}. */
+    public void convTranspose1d(ConvTranspose1dShape s, WeightMatrix w, float[] bias, float[] x, int inLength, float[] y,
+                                ConvFusion fusion) {
         requireWeights(w, s.weightRows(), s.weightCols(), "conv-transpose1d");
         int outLength = s.outputLength(inLength);
         requireLength("x", x, (long) s.inChannels() * inLength);
         requireLength("y", y, (long) s.outChannels() * outLength);
         requireBias(bias, s.outChannels());
         if (!Simd.ENABLED) {
-            ReferenceKernels.convTranspose1d(s, w, bias, x, inLength, y);
+            ReferenceKernels.convTranspose1d(s, w, bias, x, inLength, y, fusion);
             return;
         }
         int stride = s.stride();
@@ -160,7 +182,7 @@ public final class Kernels {
         // Highest input index any phase reads: q_max = (outLength - 1 + p) / stride.
         int qMax = (outLength - 1 + p) / stride;
         int xpStride = padLeft + Math.max(inLength, qMax + 1);
-        float[] xp = padded(x, s.inChannels(), inLength, padLeft, xpStride);
+        float[] xp = padded(x, s.inChannels(), inLength, padLeft, xpStride, fusion);
         float[] wf = new float[Math.multiplyExact(w.rows(), w.cols())];
         w.dequantizeRows(0, w.rows(), wf, 0);
 
@@ -203,13 +225,19 @@ public final class Kernels {
             int xBase = g * inG * xpStride + padLeft + q0 + i0 - (taps - 1);
             float[] tmp = new float[rows * n];
             int o = g * outG + ol0;
-            runTile(rows, xp, xBase, xpStride, inG, taps, 1, packed, inG * taps, bias, o, tmp, 0, n, n);
+            runTile(rows, xp, xBase, xpStride, inG, taps, 1, packed, inG * taps, bias, o, tmp, 0, n, n, false);
             int tStart = tFirst + i0 * stride;
             for (int row = 0; row < rows; row++) {
                 int dst = (o + row) * outLength + tStart;
                 int src = row * n;
-                for (int i = 0; i < n; i++) {
-                    y[dst + i * stride] = tmp[src + i];
+                if (fusion.accumulate()) {
+                    for (int i = 0; i < n; i++) {
+                        y[dst + i * stride] += tmp[src + i];
+                    }
+                } else {
+                    for (int i = 0; i < n; i++) {
+                        y[dst + i * stride] = tmp[src + i];
+                    }
                 }
             }
         });
@@ -219,9 +247,10 @@ public final class Kernels {
 
     /** Runs a 4-row tile, or single-row tiles for a short last block. Weights are packed by {@link #packRows}. */
     private static void runTile(int rows, float[] src, int xBase, int xStride, int cin, int taps, int dil,
-                                float[] packed, int cols, float[] bias, int o, float[] out, int outBase, int outStride, int n) {
+                                float[] packed, int cols, float[] bias, int o, float[] out, int outBase, int outStride, int n,
+                                boolean accumulate) {
         if (rows == ConvTiles.ROWS) {
-            ConvTiles.tile4(src, xBase, xStride, cin, taps, dil, packed, out, outBase, outStride, n,
+            ConvTiles.tile4(src, xBase, xStride, cin, taps, dil, packed, out, outBase, outStride, n, accumulate,
                     biasAt(bias, o), biasAt(bias, o + 1), biasAt(bias, o + 2), biasAt(bias, o + 3));
             return;
         }
@@ -232,8 +261,25 @@ public final class Kernels {
                     single[c] = packed[c * rows + row];
                 }
             }
-            ConvTiles.tile1(src, xBase, xStride, cin, taps, dil, single, out, outBase + row * outStride, n, biasAt(bias, o + row));
+            ConvTiles.tile1(src, xBase, xStride, cin, taps, dil, single, out, outBase + row * outStride, n, accumulate,
+                    biasAt(bias, o + row));
         }
+    }
+
+    /** Packed weights of every tile: index {@code g * blocks + block}, tiles of 4 rows (fewer at a group's end). */
+    private static float[][] packAll(WeightMatrix w, int outChannels, int outG, int cols) {
+        int blocks = (outG + ConvTiles.ROWS - 1) / ConvTiles.ROWS;
+        int groups = outChannels / outG;
+        float[][] packed = new float[groups * blocks][];
+        for (int g = 0; g < groups; g++) {
+            for (int block = 0; block < blocks; block++) {
+                int o = g * outG + block * ConvTiles.ROWS;
+                int rows = Math.min(ConvTiles.ROWS, (g + 1) * outG - o);
+                packed[g * blocks + block] = new float[rows * cols];
+                packRows(w, o, rows, cols, packed[g * blocks + block]);
+            }
+        }
+        return packed;
     }
 
     /** Dequantizes weight rows [o, o + rows) interleaved: {@code packed[c * rows + row] = W[o + row, c]}. */
@@ -255,17 +301,24 @@ public final class Kernels {
         return bias == null ? 0f : bias[o];
     }
 
-    /** Copy of x [channels, length] into rows of {@code stride} with {@code padLeft} zeros before each row. */
-    private static float[] padded(float[] x, int channels, int length, int padLeft, int stride) {
+    /**
+     * Copy of x [channels, length] into rows of {@code stride} with {@code padLeft} zeros before each row, the
+     * fused input activation applied on the way.
+     */
+    private static float[] padded(float[] x, int channels, int length, int padLeft, int stride, ConvFusion fusion) {
         float[] out = new float[Math.multiplyExact(channels, stride)];
         for (int c = 0; c < channels; c++) {
-            System.arraycopy(x, c * length, out, c * stride + padLeft, length);
+            if (fusion.activatesInput()) {
+                LeakyRelu.apply(x, c * length, out, c * stride + padLeft, length, fusion.inputSlope());
+            } else {
+                System.arraycopy(x, c * length, out, c * stride + padLeft, length);
+            }
         }
         return out;
     }
 
     /** cols[(c * k + j), t] = x[c, t * stride + j * dilation - padLeft], zero outside; for strided convolutions. */
-    private static float[] stridedColumns(Conv1dShape s, float[] x, int inLength, int outLength) {
+    private static float[] stridedColumns(Conv1dShape s, float[] x, int inLength, int outLength, ConvFusion fusion) {
         int k = s.kernelSize();
         float[] cols = new float[Math.multiplyExact(Math.multiplyExact(s.inChannels(), k), outLength)];
         for (int c = 0; c < s.inChannels(); c++) {
@@ -273,7 +326,7 @@ public final class Kernels {
                 int row = (c * k + j) * outLength;
                 for (int t = 0; t < outLength; t++) {
                     int idx = t * s.stride() + j * s.dilation() - s.padLeft();
-                    cols[row + t] = idx >= 0 && idx < inLength ? x[c * inLength + idx] : 0f;
+                    cols[row + t] = idx >= 0 && idx < inLength ? fusion.activate(x[c * inLength + idx]) : 0f;
                 }
             }
         }

@@ -25,8 +25,34 @@ public final class ReferenceKernels {
         }
     }
 
+    /** Input with the fused activation applied (a copy, or {@code x} itself when there is none). */
+    private static float[] activated(float[] x, int n, ConvFusion f) {
+        if (!f.activatesInput()) {
+            return x;
+        }
+        float[] a = new float[n];
+        for (int i = 0; i < n; i++) {
+            a[i] = f.activate(x[i]);
+        }
+        return a;
+    }
+
+    /** Writes {@code r} into {@code y}, or adds it when the fusion accumulates. */
+    private static void store(float[] r, float[] y, ConvFusion f) {
+        for (int i = 0; i < r.length; i++) {
+            y[i] = f.accumulate() ? y[i] + r[i] : r[i];
+        }
+    }
+
     /** {@code y[o, t] = bias[o] + sum_{c, j} W[o, c, j] x[g*inG + c, t*stride + j*dilation - padLeft]}. */
     public static void conv1d(Conv1dShape s, WeightMatrix w, float[] bias, float[] x, int inLength, float[] y) {
+        conv1d(s, w, bias, x, inLength, y, ConvFusion.NONE);
+    }
+
+    /** {@link #conv1d} with the input activation and accumulation of {@code fusion}. */
+    public static void conv1d(Conv1dShape s, WeightMatrix w, float[] bias, float[] xIn, int inLength, float[] y, ConvFusion fusion) {
+        float[] x = activated(xIn, s.inChannels() * inLength, fusion);
+        float[] r = new float[s.outChannels() * s.outputLength(inLength)];
         float[] wf = dequantizeAll(w);
         int outLength = s.outputLength(inLength);
         int inG = s.inPerGroup();
@@ -45,13 +71,22 @@ public final class ReferenceKernels {
                         }
                     }
                 }
-                y[o * outLength + t] = sum;
+                r[o * outLength + t] = sum;
             }
         }
+        store(r, y, fusion);
     }
 
     /** {@code y[o, t_in*stride - padding + j] += W[c, o - g*outG, j] x[c, t_in]} over all inputs, plus bias. */
     public static void convTranspose1d(ConvTranspose1dShape s, WeightMatrix w, float[] bias, float[] x, int inLength, float[] y) {
+        convTranspose1d(s, w, bias, x, inLength, y, ConvFusion.NONE);
+    }
+
+    /** {@link #convTranspose1d} with the input activation and accumulation of {@code fusion}. */
+    public static void convTranspose1d(ConvTranspose1dShape s, WeightMatrix w, float[] bias, float[] xIn, int inLength, float[] yOut,
+                                       ConvFusion fusion) {
+        float[] x = activated(xIn, s.inChannels() * inLength, fusion);
+        float[] y = new float[s.outChannels() * s.outputLength(inLength)];
         float[] wf = dequantizeAll(w);
         int outLength = s.outputLength(inLength);
         int inG = s.inPerGroup();
@@ -75,5 +110,6 @@ public final class ReferenceKernels {
                 }
             }
         }
+        store(y, yOut, fusion);
     }
 }

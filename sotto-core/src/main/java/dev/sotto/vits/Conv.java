@@ -1,6 +1,7 @@
 package dev.sotto.vits;
 
 import dev.sotto.kernel.Conv1dShape;
+import dev.sotto.kernel.ConvFusion;
 import dev.sotto.kernel.Kernels;
 import dev.sotto.tensor.WeightMatrix;
 
@@ -24,6 +25,18 @@ record Conv(Conv1dShape shape, WeightMatrix weights, float[] bias) {
     float[] apply(Kernels k, float[] x, int length) {
         float[] y = new float[shape.outChannels() * shape.outputLength(length)];
         k.conv1d(shape, weights, bias, x, length, y);
+        return y;
+    }
+
+    /** Into an existing y [out, T'], with fused input activation and/or accumulation. */
+    void applyInto(Kernels k, float[] x, int length, float[] y, ConvFusion fusion) {
+        k.conv1d(shape, weights, bias, x, length, y, fusion);
+    }
+
+    /** conv with a fused input activation, into a new array. */
+    float[] apply(Kernels k, float[] x, int length, ConvFusion fusion) {
+        float[] y = new float[shape.outChannels() * shape.outputLength(length)];
+        k.conv1d(shape, weights, bias, x, length, y, fusion);
         return y;
     }
 

@@ -2,6 +2,7 @@ package dev.sotto.vits;
 
 import dev.sotto.gguf.GgufFormatException;
 import dev.sotto.kernel.Conv1dShape;
+import dev.sotto.kernel.ConvFusion;
 import dev.sotto.kernel.ConvTranspose1dShape;
 import dev.sotto.kernel.Kernels;
 
@@ -17,21 +18,24 @@ final class HifiGanDecoder {
     private final ResBlock[] resblocks; // [stage * kernels + j]
     private final Conv post;
 
-    /** Type 1: x += c2(lrelu(c1(lrelu(x)))) per dilation; type 2: x += c(lrelu(x)) per dilation. */
+    private static final ConvFusion LEAKY = ConvFusion.leakyInput(Ops.LRELU_SLOPE);
+    private static final ConvFusion LEAKY_RESIDUAL = LEAKY.accumulating();
+
+    /**
+     * Type 1: y += c2(lrelu(c1(lrelu(y)))) per dilation; type 2: y += c(lrelu(y)) per dilation. The activations
+     * and residual additions are fused into the convolutions.
+     */
     private record ResBlock(Conv[] first, Conv[] second) {
-        float[] apply(Kernels k, float[] x, int channels, int t) {
-            float[] y = x.clone();
-            int n = channels * t;
+        /** Runs the block on y [C, T] in place. */
+        void applyInPlace(Kernels k, float[] y, int t) {
             for (int i = 0; i < first.length; i++) {
-                float[] a = Ops.leakyReluCopy(y, n, Ops.LRELU_SLOPE);
-                a = first[i].apply(k, a, t);
-                if (second != null) {
-                    Ops.leakyRelu(a, n, Ops.LRELU_SLOPE);
-                    a = second[i].apply(k, a, t);
+                if (second == null) {
+                    first[i].applyInto(k, y, t, y, LEAKY_RESIDUAL);
+                } else {
+                    float[] a = first[i].apply(k, y, t, LEAKY);
+                    second[i].applyInto(k, a, t, y, LEAKY_RESIDUAL);
                 }
-                Ops.addInPlace(y, a, n);
             }
-            return y;
         }
     }
 
@@ -80,17 +84,18 @@ final class HifiGanDecoder {
         }
         int kernels = cfg.resblockKernels().length;
         for (int i = 0; i < ups.length; i++) {
-            Ops.leakyRelu(x, ch * t, Ops.LRELU_SLOPE);
-            x = ups[i].apply(k, x, t);
+            x = ups[i].apply(k, x, t, LEAKY);
             t = ups[i].shape().outputLength(t);
             ch /= 2;
+            // x becomes the mean of the stage's residual blocks; the last block works on x itself.
             float[] sum = null;
             for (int j = 0; j < kernels; j++) {
-                float[] r = resblocks[i * kernels + j].apply(k, x, ch, t);
+                float[] y = j == kernels - 1 ? x : x.clone();
+                resblocks[i * kernels + j].applyInPlace(k, y, t);
                 if (sum == null) {
-                    sum = r;
+                    sum = y;
                 } else {
-                    Ops.addInPlace(sum, r, ch * t);
+                    Ops.addInPlace(sum, y, ch * t);
                 }
             }
             for (int j = 0; j < ch * t; j++) {
@@ -98,8 +103,7 @@ final class HifiGanDecoder {
             }
             x = sum;
         }
-        Ops.leakyRelu(x, ch * t, 0.01f);
-        float[] y = post.apply(k, x, t);
+        float[] y = post.apply(k, x, t, ConvFusion.leakyInput(0.01f));
         Ops.tanh(y, t);
         return y;
     }

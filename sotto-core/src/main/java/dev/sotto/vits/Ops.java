@@ -7,22 +7,6 @@ final class Ops {
     private Ops() {
     }
 
-    static void leakyRelu(float[] x, int n, float slope) {
-        for (int i = 0; i < n; i++) {
-            float v = x[i];
-            x[i] = v >= 0 ? v : v * slope;
-        }
-    }
-
-    static float[] leakyReluCopy(float[] x, int n, float slope) {
-        float[] y = new float[n];
-        for (int i = 0; i < n; i++) {
-            float v = x[i];
-            y[i] = v >= 0 ? v : v * slope;
-        }
-        return y;
-    }
-
     static void relu(float[] x, int n) {
         for (int i = 0; i < n; i++) {
             x[i] = Math.max(0f, x[i]);

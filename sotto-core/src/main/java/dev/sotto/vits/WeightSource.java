@@ -77,9 +77,9 @@ final class WeightSource {
     }
 
     record TransposedConv(ConvTranspose1dShape shape, WeightMatrix weights, float[] bias) {
-        float[] apply(dev.sotto.kernel.Kernels k, float[] x, int length) {
+        float[] apply(dev.sotto.kernel.Kernels k, float[] x, int length, dev.sotto.kernel.ConvFusion fusion) {
             float[] y = new float[shape.outChannels() * shape.outputLength(length)];
-            k.convTranspose1d(shape, weights, bias, x, length, y);
+            k.convTranspose1d(shape, weights, bias, x, length, y, fusion);
             return y;
         }
     }

@@ -227,6 +227,62 @@ class KernelDifferentialTest {
         }
     }
 
+    static Stream<Arguments> fusionCases() {
+        List<Arguments> cases = new ArrayList<>();
+        ConvFusion[] fusions = {ConvFusion.leakyInput(0.1f), ConvFusion.NONE.accumulating(), ConvFusion.leakyInput(0.01f).accumulating()};
+        Conv1dShape[] shapes = {
+                Conv1dShape.same(32, 32, 3, 5), Conv1dShape.pointwise(32, 6), new Conv1dShape(16, 8, 4, 2, 1, 1, 2, 1)};
+        for (Conv1dShape s : shapes) {
+            for (ConvFusion f : fusions) {
+                for (boolean inPlace : new boolean[] {false, true}) {
+                    if (!inPlace || (s.inChannels() == s.outChannels() && s.stride() == 1)) {
+                        cases.add(Arguments.of(s, f, inPlace));
+                    }
+                }
+            }
+        }
+        return cases.stream();
+    }
+
+    @ParameterizedTest(name = "{0} {1} inPlace={2}")
+    @MethodSource("fusionCases")
+    void fusedConv1dMatchesReference(Conv1dShape shape, ConvFusion fusion, boolean inPlace) {
+        Random rnd = new Random(shape.hashCode() + fusion.hashCode());
+        int inLength = 83;
+        WeightMatrix w = weights(rnd, shape.weightRows(), shape.weightCols(), GgmlType.Q8_0);
+        float[] bias = random(rnd, shape.outChannels());
+        float[] x = random(rnd, shape.inChannels() * inLength);
+        int outLength = shape.outputLength(inLength);
+        float[] start = random(rnd, shape.outChannels() * outLength);
+        float[] expected = inPlace ? x.clone() : start.clone();
+        float[] actual = inPlace ? x.clone() : start.clone();
+        ReferenceKernels.conv1d(shape, w, bias, inPlace ? expected : x, inLength, expected, fusion);
+        KERNELS.conv1d(shape, w, bias, inPlace ? actual : x, inLength, actual, fusion);
+        float[] scale = absConv(shape, w, bias, x, inLength);
+        for (int i = 0; i < scale.length; i++) {
+            scale[i] += Math.abs(inPlace ? x[i] : start[i]);
+        }
+        Tolerance.assertClose("fused conv1d " + shape + " " + fusion, expected, actual, scale, expected.length, 1e-5);
+    }
+
+    @Test
+    void fusedConvTransposeMatchesReference() {
+        Random rnd = new Random(77);
+        ConvTranspose1dShape shape = new ConvTranspose1dShape(16, 8, 16, 8, 4, 0, 1);
+        WeightMatrix w = weights(rnd, shape.weightRows(), shape.weightCols(), GgmlType.F16);
+        float[] x = random(rnd, 16 * 30);
+        float[] start = random(rnd, 8 * shape.outputLength(30));
+        for (ConvFusion f : new ConvFusion[] {ConvFusion.leakyInput(0.1f), ConvFusion.leakyInput(0.1f).accumulating()}) {
+            float[] expected = start.clone();
+            float[] actual = start.clone();
+            ReferenceKernels.convTranspose1d(shape, w, null, x, 30, expected, f);
+            KERNELS.convTranspose1d(shape, w, null, x, 30, actual, f);
+            float[] scale = new float[expected.length];
+            java.util.Arrays.fill(scale, 100f); // |W| |x| summed over at most 32 terms of |N(0,1)| products, plus |start|
+            Tolerance.assertClose("fused conv-transpose " + f, expected, actual, scale, expected.length, 1e-6);
+        }
+    }
+
     @Test
     void badArgumentsAreRefusedWithAMessage() {
         Conv1dShape s = Conv1dShape.same(4, 4, 3, 1);
