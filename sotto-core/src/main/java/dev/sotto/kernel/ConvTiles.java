@@ -11,8 +11,9 @@ import jdk.incubator.vector.VectorMask;
  *
  * <p>For a tile starting at output row {@code o}: {@code out[outBase + r*outStride + t] = bias_r + sum_{c<cin, j<taps}
  * w[wOff + (c*taps + j)*rows + r] * xp[xBase + c*xStride + j*dil + t]} for {@code t < n}, where {@code rows} is the
- * tile height (4 or 1) and {@code xp} holds every sample the tile reads (padding already applied). With
- * {@code accumulate} the tile adds to what {@code out} holds instead of overwriting it.
+ * tile height (4 or 1) and {@code xp} holds every sample the tile reads (padding already applied). The
+ * accumulators start from the bias plus, where given, {@code init1} and {@code init2} at the output's positions
+ * (for accumulation into {@code out} and for a residual input).
  */
 final class ConvTiles {
     /** Output channels per full tile. */
@@ -22,7 +23,7 @@ final class ConvTiles {
     }
 
     static void tile4(float[] xp, int xBase, int xStride, int cin, int taps, int dil,
-                      float[] w, float[] out, int outBase, int outStride, int n, boolean accumulate,
+                      float[] w, float[] out, int outBase, int outStride, int n, float[] init1, float[] init2,
                       float b0, float b1, float b2, float b3) {
         var f = Vectors.F;
         int lanes = Vectors.L;
@@ -33,15 +34,25 @@ final class ConvTiles {
             FloatVector a10 = FloatVector.broadcast(f, b1), a11 = a10;
             FloatVector a20 = FloatVector.broadcast(f, b2), a21 = a20;
             FloatVector a30 = FloatVector.broadcast(f, b3), a31 = a30;
-            if (accumulate) {
-                a00 = a00.add(FloatVector.fromArray(f, out, o0 + t));
-                a01 = a01.add(FloatVector.fromArray(f, out, o0 + t + lanes));
-                a10 = a10.add(FloatVector.fromArray(f, out, o1 + t));
-                a11 = a11.add(FloatVector.fromArray(f, out, o1 + t + lanes));
-                a20 = a20.add(FloatVector.fromArray(f, out, o2 + t));
-                a21 = a21.add(FloatVector.fromArray(f, out, o2 + t + lanes));
-                a30 = a30.add(FloatVector.fromArray(f, out, o3 + t));
-                a31 = a31.add(FloatVector.fromArray(f, out, o3 + t + lanes));
+            if (init1 != null) {
+                a00 = a00.add(FloatVector.fromArray(f, init1, o0 + t));
+                a01 = a01.add(FloatVector.fromArray(f, init1, o0 + t + lanes));
+                a10 = a10.add(FloatVector.fromArray(f, init1, o1 + t));
+                a11 = a11.add(FloatVector.fromArray(f, init1, o1 + t + lanes));
+                a20 = a20.add(FloatVector.fromArray(f, init1, o2 + t));
+                a21 = a21.add(FloatVector.fromArray(f, init1, o2 + t + lanes));
+                a30 = a30.add(FloatVector.fromArray(f, init1, o3 + t));
+                a31 = a31.add(FloatVector.fromArray(f, init1, o3 + t + lanes));
+            }
+            if (init2 != null) {
+                a00 = a00.add(FloatVector.fromArray(f, init2, o0 + t));
+                a01 = a01.add(FloatVector.fromArray(f, init2, o0 + t + lanes));
+                a10 = a10.add(FloatVector.fromArray(f, init2, o1 + t));
+                a11 = a11.add(FloatVector.fromArray(f, init2, o1 + t + lanes));
+                a20 = a20.add(FloatVector.fromArray(f, init2, o2 + t));
+                a21 = a21.add(FloatVector.fromArray(f, init2, o2 + t + lanes));
+                a30 = a30.add(FloatVector.fromArray(f, init2, o3 + t));
+                a31 = a31.add(FloatVector.fromArray(f, init2, o3 + t + lanes));
             }
             int wi = 0;
             for (int c = 0; c < cin; c++) {
@@ -79,11 +90,17 @@ final class ConvTiles {
             FloatVector a1 = FloatVector.broadcast(f, b1);
             FloatVector a2 = FloatVector.broadcast(f, b2);
             FloatVector a3 = FloatVector.broadcast(f, b3);
-            if (accumulate) {
-                a0 = a0.add(FloatVector.fromArray(f, out, o0 + t, m));
-                a1 = a1.add(FloatVector.fromArray(f, out, o1 + t, m));
-                a2 = a2.add(FloatVector.fromArray(f, out, o2 + t, m));
-                a3 = a3.add(FloatVector.fromArray(f, out, o3 + t, m));
+            if (init1 != null) {
+                a0 = a0.add(FloatVector.fromArray(f, init1, o0 + t, m));
+                a1 = a1.add(FloatVector.fromArray(f, init1, o1 + t, m));
+                a2 = a2.add(FloatVector.fromArray(f, init1, o2 + t, m));
+                a3 = a3.add(FloatVector.fromArray(f, init1, o3 + t, m));
+            }
+            if (init2 != null) {
+                a0 = a0.add(FloatVector.fromArray(f, init2, o0 + t, m));
+                a1 = a1.add(FloatVector.fromArray(f, init2, o1 + t, m));
+                a2 = a2.add(FloatVector.fromArray(f, init2, o2 + t, m));
+                a3 = a3.add(FloatVector.fromArray(f, init2, o3 + t, m));
             }
             int wi = 0;
             for (int c = 0; c < cin; c++) {
@@ -104,17 +121,23 @@ final class ConvTiles {
     }
 
     static void tile1(float[] xp, int xBase, int xStride, int cin, int taps, int dil,
-                      float[] w, float[] out, int outBase, int n, boolean accumulate, float b0) {
+                      float[] w, float[] out, int outBase, int n, float[] init1, float[] init2, float b0) {
         var f = Vectors.F;
         int lanes = Vectors.L;
         int t = 0;
         for (; t + 4 * lanes <= n; t += 4 * lanes) {
             FloatVector a0 = FloatVector.broadcast(f, b0), a1 = a0, a2 = a0, a3 = a0;
-            if (accumulate) {
-                a0 = a0.add(FloatVector.fromArray(f, out, outBase + t));
-                a1 = a1.add(FloatVector.fromArray(f, out, outBase + t + lanes));
-                a2 = a2.add(FloatVector.fromArray(f, out, outBase + t + 2 * lanes));
-                a3 = a3.add(FloatVector.fromArray(f, out, outBase + t + 3 * lanes));
+            if (init1 != null) {
+                a0 = a0.add(FloatVector.fromArray(f, init1, outBase + t));
+                a1 = a1.add(FloatVector.fromArray(f, init1, outBase + t + lanes));
+                a2 = a2.add(FloatVector.fromArray(f, init1, outBase + t + 2 * lanes));
+                a3 = a3.add(FloatVector.fromArray(f, init1, outBase + t + 3 * lanes));
+            }
+            if (init2 != null) {
+                a0 = a0.add(FloatVector.fromArray(f, init2, outBase + t));
+                a1 = a1.add(FloatVector.fromArray(f, init2, outBase + t + lanes));
+                a2 = a2.add(FloatVector.fromArray(f, init2, outBase + t + 2 * lanes));
+                a3 = a3.add(FloatVector.fromArray(f, init2, outBase + t + 3 * lanes));
             }
             int wi = 0;
             for (int c = 0; c < cin; c++) {
@@ -135,8 +158,11 @@ final class ConvTiles {
         for (; t < n; t += lanes) {
             VectorMask<Float> m = f.indexInRange(t, n);
             FloatVector a0 = FloatVector.broadcast(f, b0);
-            if (accumulate) {
-                a0 = a0.add(FloatVector.fromArray(f, out, outBase + t, m));
+            if (init1 != null) {
+                a0 = a0.add(FloatVector.fromArray(f, init1, outBase + t, m));
+            }
+            if (init2 != null) {
+                a0 = a0.add(FloatVector.fromArray(f, init2, outBase + t, m));
             }
             int wi = 0;
             for (int c = 0; c < cin; c++) {

@@ -83,74 +83,111 @@ public final class Kernels {
      * {@code bias} may be null.
      */
     public void conv1d(Conv1dShape s, WeightMatrix w, float[] bias, float[] x, int inLength, float[] y) {
-        conv1d(s, w, bias, x, inLength, y, ConvFusion.NONE);
+        conv1d(s, w, bias, x, inLength, y, ConvFusion.NONE, null);
     }
 
     /**
-     * {@link #conv1d} with a fused input activation and/or accumulation into {@code y}. {@code x} and {@code y} may
-     * be the same array (the input is staged before the output is written).
+     * {@link #conv1d} with a fused input transform and/or accumulation into {@code y}, plus {@code residual}
+     * [outChannels, outLength] added to the result (nullable). {@code x} must not be {@code y}: use a residual
+     * and a second buffer instead of updating in place.
      */
-    public void conv1d(Conv1dShape s, WeightMatrix w, float[] bias, float[] x, int inLength, float[] y, ConvFusion fusion) {
+    public void conv1d(Conv1dShape s, WeightMatrix w, float[] bias, float[] x, int inLength, float[] y, ConvFusion fusion,
+                       float[] residual) {
         requireWeights(w, s.weightRows(), s.weightCols(), "conv1d");
         int outLength = s.outputLength(inLength);
         requireLength("x", x, (long) s.inChannels() * inLength);
         requireLength("y", y, (long) s.outChannels() * outLength);
         requireBias(bias, s.outChannels());
+        if (residual != null) {
+            requireLength("residual", residual, (long) s.outChannels() * outLength);
+        }
+        if (x == y) {
+            throw new IllegalArgumentException("conv1d cannot write over its own input");
+        }
         if (!Simd.ENABLED) {
-            ReferenceKernels.conv1d(s, w, bias, x, inLength, y, fusion);
+            ReferenceKernels.conv1d(s, w, bias, x, inLength, y, fusion, residual);
             return;
         }
-        // The tiles read a source with every sample in place: a zero-padded copy for stride 1, else the
-        // strided columns laid out per (channel, tap) so that the product runs with one tap of stride 1.
-        float[] src;
-        int srcStride;
-        int cin;
-        int taps;
-        int dil;
-        if (s.stride() == 1) {
-            if (s.padLeft() == 0 && s.padRight() == 0 && !fusion.activatesInput() && x != y) {
-                src = x;
-                srcStride = inLength;
-            } else {
-                srcStride = inLength + s.padLeft() + s.padRight();
-                src = padded(x, s.inChannels(), inLength, s.padLeft(), srcStride, fusion);
-            }
-            cin = s.inPerGroup();
-            taps = s.kernelSize();
-            dil = s.dilation();
-        } else {
-            src = stridedColumns(s, x, inLength, outLength, fusion);
-            srcStride = outLength;
-            cin = s.inPerGroup() * s.kernelSize();
-            taps = 1;
-            dil = 1;
-        }
+        float[] accumulateInto = fusion.accumulate() ? y : null;
         int outG = s.outPerGroup();
         int blocks = (outG + ConvTiles.ROWS - 1) / ConvTiles.ROWS;
         int chunks = (outLength + TIME_CHUNK - 1) / TIME_CHUNK;
         int cols = s.weightCols();
         float[][] packed = packAll(w, s.outChannels(), outG, cols);
         // A work item is one time chunk of one group and a run of output blocks: with many chunks, all blocks
-        // (the input slab is read into cache once and serves every block); with few, blocks are split so that
+        // (the input slab is staged into cache once and serves every block); with few, blocks are split so that
         // every thread has work.
         int blockRuns = Math.min(blocks, Math.max(1, (4 * pool.threads() + chunks - 1) / chunks));
         int blocksPerRun = (blocks + blockRuns - 1) / blockRuns;
-        final float[] source = src;
-        final int sourceStride = srcStride;
+        boolean direct = s.stride() == 1 && s.padLeft() == 0 && s.padRight() == 0 && !fusion.transformsInput();
+        float[] columns = s.stride() == 1 ? null : stridedColumns(s, x, inLength, outLength, fusion);
         pool.parallelFor(Math.multiplyExact(Math.multiplyExact(s.groups(), blockRuns), chunks), item -> {
             int run = item % blockRuns;
             int chunk = (item / blockRuns) % chunks;
             int g = item / blockRuns / chunks;
             int t0 = chunk * TIME_CHUNK;
             int n = Math.min(TIME_CHUNK, outLength - t0);
-            int xBase = g * cin * sourceStride + t0;
+            float[] src;
+            int srcBase;
+            int srcStride;
+            int cin;
+            int taps;
+            if (columns != null) {
+                // Strided: the columns hold, per (channel, tap), the samples each output reads.
+                cin = s.inPerGroup() * s.kernelSize();
+                taps = 1;
+                src = columns;
+                srcStride = outLength;
+                srcBase = g * cin * outLength + t0;
+            } else if (direct) {
+                cin = s.inPerGroup();
+                taps = s.kernelSize();
+                src = x;
+                srcStride = inLength;
+                srcBase = g * cin * inLength + t0;
+            } else {
+                // Stage this chunk's input (with its halo, zero padding and the input transform) in scratch.
+                cin = s.inPerGroup();
+                taps = s.kernelSize();
+                srcStride = n + (taps - 1) * s.dilation();
+                src = Scratch.get(cin * srcStride);
+                stage(x, inLength, g * cin, cin, t0 - s.padLeft(), srcStride, src, fusion);
+                srcBase = 0;
+            }
             for (int block = run * blocksPerRun; block < Math.min(blocks, (run + 1) * blocksPerRun); block++) {
                 int o = g * outG + block * ConvTiles.ROWS;
                 int rows = Math.min(ConvTiles.ROWS, (g + 1) * outG - o);
-                runTile(rows, source, xBase, sourceStride, cin, taps, dil, packed[g * blocks + block], cols, bias, o, y,
-                        o * outLength + t0, outLength, n, fusion.accumulate());
+                runTile(rows, src, srcBase, srcStride, cin, taps, s.dilation(), packed[g * blocks + block], cols, bias, o, y,
+                        o * outLength + t0, outLength, n, accumulateInto, residual);
             }
         });
+    }
+
+    /**
+     * {@code slab[c * stride + u] = transform(x[(c0 + c) * length + start + u])} for {@code u < stride}, zero where
+     * the index falls outside [0, length).
+     */
+    private static void stage(float[] x, int length, int c0, int channels, int start, int stride, float[] slab, ConvFusion fusion) {
+        int lo = Math.max(0, -start);
+        int hi = Math.min(stride, length - start);
+        for (int c = 0; c < channels; c++) {
+            int row = c * stride;
+            if (lo > 0) {
+                java.util.Arrays.fill(slab, row, row + Math.min(lo, stride), 0f);
+            }
+            if (hi > lo) {
+                int from = (c0 + c) * length + start + lo;
+                if (fusion.transformsInput()) {
+                    LeakyRelu.apply(x, from, slab, row + lo, hi - lo, fusion.inputDivisor(), fusion.inputSlope());
+                } else {
+                    System.arraycopy(x, from, slab, row + lo, hi - lo);
+                }
+            }
+            int tail = Math.min(stride, Math.max(hi, lo));
+            if (tail < stride) {
+                java.util.Arrays.fill(slab, row + tail, row + stride, 0f);
+            }
+        }
     }
 
     /**
@@ -225,7 +262,7 @@ public final class Kernels {
             int xBase = g * inG * xpStride + padLeft + q0 + i0 - (taps - 1);
             float[] tmp = new float[rows * n];
             int o = g * outG + ol0;
-            runTile(rows, xp, xBase, xpStride, inG, taps, 1, packed, inG * taps, bias, o, tmp, 0, n, n, false);
+            runTile(rows, xp, xBase, xpStride, inG, taps, 1, packed, inG * taps, bias, o, tmp, 0, n, n, null, null);
             int tStart = tFirst + i0 * stride;
             for (int row = 0; row < rows; row++) {
                 int dst = (o + row) * outLength + tStart;
@@ -248,9 +285,9 @@ public final class Kernels {
     /** Runs a 4-row tile, or single-row tiles for a short last block. Weights are packed by {@link #packRows}. */
     private static void runTile(int rows, float[] src, int xBase, int xStride, int cin, int taps, int dil,
                                 float[] packed, int cols, float[] bias, int o, float[] out, int outBase, int outStride, int n,
-                                boolean accumulate) {
+                                float[] init1, float[] init2) {
         if (rows == ConvTiles.ROWS) {
-            ConvTiles.tile4(src, xBase, xStride, cin, taps, dil, packed, out, outBase, outStride, n, accumulate,
+            ConvTiles.tile4(src, xBase, xStride, cin, taps, dil, packed, out, outBase, outStride, n, init1, init2,
                     biasAt(bias, o), biasAt(bias, o + 1), biasAt(bias, o + 2), biasAt(bias, o + 3));
             return;
         }
@@ -261,7 +298,7 @@ public final class Kernels {
                     single[c] = packed[c * rows + row];
                 }
             }
-            ConvTiles.tile1(src, xBase, xStride, cin, taps, dil, single, out, outBase + row * outStride, n, accumulate,
+            ConvTiles.tile1(src, xBase, xStride, cin, taps, dil, single, out, outBase + row * outStride, n, init1, init2,
                     biasAt(bias, o + row));
         }
     }
@@ -308,8 +345,8 @@ public final class Kernels {
     private static float[] padded(float[] x, int channels, int length, int padLeft, int stride, ConvFusion fusion) {
         float[] out = new float[Math.multiplyExact(channels, stride)];
         for (int c = 0; c < channels; c++) {
-            if (fusion.activatesInput()) {
-                LeakyRelu.apply(x, c * length, out, c * stride + padLeft, length, fusion.inputSlope());
+            if (fusion.transformsInput()) {
+                LeakyRelu.apply(x, c * length, out, c * stride + padLeft, length, fusion.inputDivisor(), fusion.inputSlope());
             } else {
                 System.arraycopy(x, c * length, out, c * stride + padLeft, length);
             }

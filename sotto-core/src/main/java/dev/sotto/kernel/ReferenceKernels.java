@@ -27,7 +27,7 @@ public final class ReferenceKernels {
 
     /** Input with the fused activation applied (a copy, or {@code x} itself when there is none). */
     private static float[] activated(float[] x, int n, ConvFusion f) {
-        if (!f.activatesInput()) {
+        if (!f.transformsInput()) {
             return x;
         }
         float[] a = new float[n];
@@ -37,20 +37,22 @@ public final class ReferenceKernels {
         return a;
     }
 
-    /** Writes {@code r} into {@code y}, or adds it when the fusion accumulates. */
-    private static void store(float[] r, float[] y, ConvFusion f) {
+    /** y = (accumulate ? y : 0) + residual + r. */
+    private static void store(float[] r, float[] y, ConvFusion f, float[] residual) {
         for (int i = 0; i < r.length; i++) {
-            y[i] = f.accumulate() ? y[i] + r[i] : r[i];
+            float v = r[i] + (residual == null ? 0f : residual[i]);
+            y[i] = f.accumulate() ? y[i] + v : v;
         }
     }
 
     /** {@code y[o, t] = bias[o] + sum_{c, j} W[o, c, j] x[g*inG + c, t*stride + j*dilation - padLeft]}. */
     public static void conv1d(Conv1dShape s, WeightMatrix w, float[] bias, float[] x, int inLength, float[] y) {
-        conv1d(s, w, bias, x, inLength, y, ConvFusion.NONE);
+        conv1d(s, w, bias, x, inLength, y, ConvFusion.NONE, null);
     }
 
-    /** {@link #conv1d} with the input activation and accumulation of {@code fusion}. */
-    public static void conv1d(Conv1dShape s, WeightMatrix w, float[] bias, float[] xIn, int inLength, float[] y, ConvFusion fusion) {
+    /** {@link #conv1d} with the input transform and accumulation of {@code fusion}, plus {@code residual} (nullable). */
+    public static void conv1d(Conv1dShape s, WeightMatrix w, float[] bias, float[] xIn, int inLength, float[] y, ConvFusion fusion,
+                              float[] residual) {
         float[] x = activated(xIn, s.inChannels() * inLength, fusion);
         float[] r = new float[s.outChannels() * s.outputLength(inLength)];
         float[] wf = dequantizeAll(w);
@@ -74,7 +76,7 @@ public final class ReferenceKernels {
                 r[o * outLength + t] = sum;
             }
         }
-        store(r, y, fusion);
+        store(r, y, fusion, residual);
     }
 
     /** {@code y[o, t_in*stride - padding + j] += W[c, o - g*outG, j] x[c, t_in]} over all inputs, plus bias. */
@@ -110,6 +112,6 @@ public final class ReferenceKernels {
                 }
             }
         }
-        store(y, yOut, fusion);
+        store(y, yOut, fusion, null);
     }
 }

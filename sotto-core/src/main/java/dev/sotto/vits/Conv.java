@@ -28,15 +28,15 @@ record Conv(Conv1dShape shape, WeightMatrix weights, float[] bias) {
         return y;
     }
 
-    /** Into an existing y [out, T'], with fused input activation and/or accumulation. */
-    void applyInto(Kernels k, float[] x, int length, float[] y, ConvFusion fusion) {
-        k.conv1d(shape, weights, bias, x, length, y, fusion);
+    /** Into an existing y [out, T'], with fused input transform and/or accumulation, plus a residual (nullable). */
+    void applyInto(Kernels k, float[] x, int length, float[] y, ConvFusion fusion, float[] residual) {
+        k.conv1d(shape, weights, bias, x, length, y, fusion, residual);
     }
 
-    /** conv with a fused input activation, into a new array. */
+    /** conv with a fused input transform, into a new array. */
     float[] apply(Kernels k, float[] x, int length, ConvFusion fusion) {
         float[] y = new float[shape.outChannels() * shape.outputLength(length)];
-        k.conv1d(shape, weights, bias, x, length, y, fusion);
+        k.conv1d(shape, weights, bias, x, length, y, fusion, null);
         return y;
     }
 

@@ -3,6 +3,7 @@ package dev.sotto.vits;
 import dev.sotto.gguf.GgufFormatException;
 import dev.sotto.kernel.Conv1dShape;
 import dev.sotto.kernel.Kernels;
+import dev.sotto.kernel.VectorMath;
 
 /**
  * The normalising flow between prior and decoder, run in reverse: for each mean-only coupling layer (in
@@ -63,13 +64,7 @@ final class CouplingFlow {
                 for (int c = 0; c < h; c++) {
                     float gt = g == null ? 0f : g[2 * h * i + c];
                     float gs = g == null ? 0f : g[2 * h * i + h + c];
-                    int rt = c * t;
-                    int rs = (h + c) * t;
-                    for (int j = 0; j < t; j++) {
-                        float tv = (float) Math.tanh(a[rt + j] + gt);
-                        float sv = (float) (1.0 / (1.0 + Math.exp(-(a[rs + j] + gs))));
-                        acts[rt + j] = tv * sv;
-                    }
+                    VectorMath.gate(a, c * t, (h + c) * t, gt, gs, acts, c * t, t);
                 }
                 float[] rs = layer.resSkip[i].apply(k, acts, t);
                 if (i < layer.in.length - 1) {

@@ -5,6 +5,7 @@ import dev.sotto.kernel.Conv1dShape;
 import dev.sotto.kernel.ConvFusion;
 import dev.sotto.kernel.ConvTranspose1dShape;
 import dev.sotto.kernel.Kernels;
+import dev.sotto.kernel.VectorMath;
 
 /**
  * HiFi-GAN generator: conv_pre (+ speaker condition), then per stage LeakyReLU(0.1), a transposed convolution
@@ -19,22 +20,30 @@ final class HifiGanDecoder {
     private final Conv post;
 
     private static final ConvFusion LEAKY = ConvFusion.leakyInput(Ops.LRELU_SLOPE);
-    private static final ConvFusion LEAKY_RESIDUAL = LEAKY.accumulating();
 
     /**
-     * Type 1: y += c2(lrelu(c1(lrelu(y)))) per dilation; type 2: y += c(lrelu(y)) per dilation. The activations
-     * and residual additions are fused into the convolutions.
+     * Type 1: y += c2(lrelu(c1(lrelu(y)))) per dilation; type 2: y += c(lrelu(y)) per dilation. Activations and
+     * residual additions are fused into the convolutions; buffers alternate so that no convolution writes over its
+     * own input.
      */
     private record ResBlock(Conv[] first, Conv[] second) {
-        /** Runs the block on y [C, T] in place. */
-        void applyInPlace(Kernels k, float[] y, int t) {
-            for (int i = 0; i < first.length; i++) {
+        /**
+         * Runs the block on x [C, T] (left untouched) and writes the result into {@code out}, or adds it there
+         * when {@code addToOut}. {@code a}, {@code b} and {@code c} are scratch buffers of x's size.
+         */
+        void apply(Kernels k, float[] x, int t, float[] out, boolean addToOut, float[] a, float[] b, float[] c) {
+            float[] cur = x;
+            int last = first.length - 1;
+            for (int i = 0; i <= last; i++) {
+                float[] dst = i == last ? out : (cur == a ? b : a);
+                ConvFusion f = i == last && addToOut ? LEAKY.accumulating() : LEAKY;
                 if (second == null) {
-                    first[i].applyInto(k, y, t, y, LEAKY_RESIDUAL);
+                    first[i].applyInto(k, cur, t, dst, f, cur);
                 } else {
-                    float[] a = first[i].apply(k, y, t, LEAKY);
-                    second[i].applyInto(k, a, t, y, LEAKY_RESIDUAL);
+                    first[i].applyInto(k, cur, t, c, LEAKY, null);
+                    second[i].applyInto(k, c, t, dst, f, cur);
                 }
+                cur = dst;
             }
         }
     }
@@ -83,28 +92,24 @@ final class HifiGanDecoder {
             Ops.addPerChannel(x, cond.applyToVector(k, speaker), ch, t);
         }
         int kernels = cfg.resblockKernels().length;
+        float divisor = 1f; // the previous stage's output is a sum of `kernels` blocks: its mean is taken on input
         for (int i = 0; i < ups.length; i++) {
-            x = ups[i].apply(k, x, t, LEAKY);
+            x = ups[i].apply(k, x, t, LEAKY.dividingInputBy(divisor));
             t = ups[i].shape().outputLength(t);
             ch /= 2;
-            // x becomes the mean of the stage's residual blocks; the last block works on x itself.
-            float[] sum = null;
+            int n = ch * t;
+            float[] sum = new float[n];
+            float[] a = new float[n];
+            float[] b = new float[n];
+            float[] c = cfg.resblockType() == 1 ? new float[n] : null;
             for (int j = 0; j < kernels; j++) {
-                float[] y = j == kernels - 1 ? x : x.clone();
-                resblocks[i * kernels + j].applyInPlace(k, y, t);
-                if (sum == null) {
-                    sum = y;
-                } else {
-                    Ops.addInPlace(sum, y, ch * t);
-                }
-            }
-            for (int j = 0; j < ch * t; j++) {
-                sum[j] /= kernels;
+                resblocks[i * kernels + j].apply(k, x, t, sum, j > 0, a, b, c);
             }
             x = sum;
+            divisor = kernels;
         }
-        float[] y = post.apply(k, x, t, ConvFusion.leakyInput(0.01f));
-        Ops.tanh(y, t);
+        float[] y = post.apply(k, x, t, ConvFusion.leakyInput(0.01f).dividingInputBy(divisor));
+        VectorMath.tanh(y, 0, t);
         return y;
     }
 }

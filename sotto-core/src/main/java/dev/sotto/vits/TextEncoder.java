@@ -3,6 +3,7 @@ package dev.sotto.vits;
 import dev.sotto.gguf.GgufFormatException;
 import dev.sotto.kernel.Conv1dShape;
 import dev.sotto.kernel.Kernels;
+import dev.sotto.kernel.VectorMath;
 import dev.sotto.tensor.WeightMatrix;
 
 /**
@@ -83,39 +84,36 @@ final class TextEncoder {
     /**
      * Multi-head attention with relative positions (window w, embeddings shared by the heads):
      * score_ij = (q_i . k_j + q_i . Ek[j - i + w]) / sqrt(d) for |j - i| <= w (only the first term otherwise),
-     * out_i = sum_j p_ij (v_j + Ev[j - i + w]). Returns conv_o(out) [H, T].
+     * out_i = sum_j p_ij (v_j + Ev[j - i + w]). Returns conv_o(out) [H, T]. Rows i are spread over the pool.
      */
     private float[] attention(Kernels k, Block b, float[] x, int t) {
         int h = cfg.hidden();
         int d = cfg.headDim();
+        int heads = cfg.heads();
         int w = cfg.window();
-        float[] q = b.q.apply(k, x, t);
-        float[] kk = b.k.apply(k, x, t);
-        float[] v = b.v.apply(k, x, t);
-        float[] out = new float[h * t];
         float invSqrtD = (float) (1.0 / Math.sqrt(d));
-        float[] scores = new float[t];
-        float[] qi = new float[d];
-        for (int head = 0; head < cfg.heads(); head++) {
-            int base = head * d * t; // channel (head * d + c) at row base + c * t
-            for (int i = 0; i < t; i++) {
-                for (int c = 0; c < d; c++) {
-                    qi[c] = q[base + c * t + i] * invSqrtD;
-                }
+        // Per head, rows of d contiguous values: qT[head][i * d + c] (pre-scaled by 1/sqrt(d)), kT, vT.
+        float[][] qT = perHeadRows(b.q.apply(k, x, t), heads, d, t, invSqrtD);
+        float[][] kT = perHeadRows(b.k.apply(k, x, t), heads, d, t, 1f);
+        float[][] vT = perHeadRows(b.v.apply(k, x, t), heads, d, t, 1f);
+        float[] out = new float[h * t];
+        int rowsPerItem = 16;
+        int itemsPerHead = (t + rowsPerItem - 1) / rowsPerItem;
+        k.pool().parallelFor(heads * itemsPerHead, item -> {
+            int head = item / itemsPerHead;
+            int i0 = (item % itemsPerHead) * rowsPerItem;
+            float[] q = qT[head];
+            float[] kk = kT[head];
+            float[] v = vT[head];
+            float[] scores = new float[t];
+            float[] acc = new float[d];
+            for (int i = i0; i < Math.min(t, i0 + rowsPerItem); i++) {
                 float max = Float.NEGATIVE_INFINITY;
                 for (int j = 0; j < t; j++) {
-                    float s = 0f;
-                    for (int c = 0; c < d; c++) {
-                        s += qi[c] * kk[base + c * t + j];
-                    }
+                    float s = VectorMath.dot(q, i * d, kk, j * d, d);
                     int r = j - i;
                     if (r >= -w && r <= w) {
-                        int e = (r + w) * d;
-                        float sr = 0f;
-                        for (int c = 0; c < d; c++) {
-                            sr += qi[c] * b.relK[e + c];
-                        }
-                        s += sr;
+                        s += VectorMath.dot(q, i * d, b.relK, (r + w) * d, d);
                     }
                     scores[j] = s;
                     max = Math.max(max, s);
@@ -126,25 +124,39 @@ final class TextEncoder {
                     scores[j] = e;
                     sum += e;
                 }
+                java.util.Arrays.fill(acc, 0f);
                 for (int j = 0; j < t; j++) {
-                    scores[j] /= sum;
+                    float p = scores[j] / sum;
+                    scores[j] = p;
+                    VectorMath.axpy(p, v, j * d, acc, 0, d);
                 }
+                for (int r = -w; r <= w; r++) {
+                    int j = i + r;
+                    if (j >= 0 && j < t) {
+                        VectorMath.axpy(scores[j], b.relV, (r + w) * d, acc, 0, d);
+                    }
+                }
+                int base = head * d * t;
                 for (int c = 0; c < d; c++) {
-                    float acc = 0f;
-                    int vr = base + c * t;
-                    for (int j = 0; j < t; j++) {
-                        acc += scores[j] * v[vr + j];
-                    }
-                    for (int r = -w; r <= w; r++) {
-                        int j = i + r;
-                        if (j >= 0 && j < t) {
-                            acc += scores[j] * b.relV[(r + w) * d + c];
-                        }
-                    }
-                    out[base + c * t + i] = acc;
+                    out[base + c * t + i] = acc[c];
+                }
+            }
+        });
+        return b.o.apply(k, out, t);
+    }
+
+    /** [H, T] -> per head [T, d] (row i holds channels head*d .. head*d + d - 1 at time i), times {@code scale}. */
+    private static float[][] perHeadRows(float[] x, int heads, int d, int t, float scale) {
+        float[][] out = new float[heads][d * t];
+        for (int head = 0; head < heads; head++) {
+            float[] o = out[head];
+            for (int c = 0; c < d; c++) {
+                int row = (head * d + c) * t;
+                for (int i = 0; i < t; i++) {
+                    o[i * d + c] = x[row + i] * scale;
                 }
             }
         }
-        return b.o.apply(k, out, t);
+        return out;
     }
 }
