@@ -64,6 +64,14 @@ final class Fixtures {
         return out;
     }
 
+    static List<Case> casesUnchecked() {
+        try {
+            return cases();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     /** Signal-to-noise ratio of {@code actual} against {@code reference}, in dB. */
     static double snrDb(float[] reference, float[] actual) {
         double signal = 0;

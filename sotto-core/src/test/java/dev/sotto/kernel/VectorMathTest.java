@@ -1,0 +1,86 @@
+package dev.sotto.kernel;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/** The small vector loops against their scalar references, every length from 0 to 70 (all tails). */
+class VectorMathTest {
+    private static float[] random(Random rnd, int n, double scale) {
+        float[] a = new float[n];
+        for (int i = 0; i < n; i++) {
+            a[i] = (float) (rnd.nextGaussian() * scale);
+        }
+        return a;
+    }
+
+    @Test
+    void dotMatchesScalar() {
+        Random rnd = new Random(1);
+        for (int n = 0; n <= 70; n++) {
+            float[] a = random(rnd, n + 3, 1);
+            float[] b = random(rnd, n + 5, 1);
+            float expected = VectorMath.dotScalar(a, 3, b, 5, n);
+            float actual = VectorMath.dot(a, 3, b, 5, n);
+            double scale = 0;
+            for (int i = 0; i < n; i++) {
+                scale += Math.abs(a[3 + i] * b[5 + i]);
+            }
+            assertTrue(Math.abs(expected - actual) <= 1e-5 * scale + 1e-30, "n=" + n);
+        }
+    }
+
+    @Test
+    void axpyMatchesScalar() {
+        Random rnd = new Random(2);
+        for (int n = 0; n <= 70; n++) {
+            float[] x = random(rnd, n + 1, 1);
+            float[] y = random(rnd, n + 2, 1);
+            float[] expected = y.clone();
+            for (int i = 0; i < n; i++) {
+                expected[2 + i] += 0.37f * x[1 + i];
+            }
+            VectorMath.axpy(0.37f, x, 1, y, 2, n);
+            for (int i = 0; i < y.length; i++) {
+                assertEquals(expected[i], y[i], 1e-6f * (1 + Math.abs(expected[i])), "n=" + n + " i=" + i);
+            }
+        }
+    }
+
+    @Test
+    void gateAndTanhMatchScalarWithinAFewUlps() {
+        Random rnd = new Random(3);
+        for (int n = 0; n <= 70; n++) {
+            float[] a = random(rnd, 2 * n + 4, 4);
+            float[] out = new float[n];
+            VectorMath.gate(a, 1, n + 3, 0.25f, -0.5f, out, 0, n);
+            for (int i = 0; i < n; i++) {
+                float expected = VectorMath.gateScalar(a[1 + i] + 0.25f, a[n + 3 + i] - 0.5f);
+                assertEquals(expected, out[i], 4 * Math.ulp(Math.max(Math.abs(expected), 1e-3f)), "n=" + n + " i=" + i);
+            }
+            float[] t = random(rnd, n, 5);
+            float[] ref = t.clone();
+            VectorMath.tanh(t, 0, n);
+            for (int i = 0; i < n; i++) {
+                float expected = (float) Math.tanh(ref[i]);
+                assertEquals(expected, t[i], 4 * Math.ulp(Math.max(Math.abs(expected), 1e-3f)), "tanh n=" + n + " i=" + i);
+            }
+        }
+    }
+
+    @Test
+    void leakyReluMatchesDefinition() {
+        Random rnd = new Random(4);
+        for (int n = 0; n <= 40; n++) {
+            float[] x = random(rnd, n, 3);
+            float[] y = new float[n];
+            LeakyRelu.apply(x, 0, y, 0, n, 3f, 0.1f);
+            for (int i = 0; i < n; i++) {
+                float u = x[i] / 3f;
+                assertEquals(u >= 0 ? u : 0.1f * u, y[i]);
+            }
+        }
+    }
+}
