@@ -105,4 +105,83 @@ class SottoCliTest {
         assertEquals(2, usage.code());
         assertTrue(usage.err().contains("Missing required"), usage.err());
     }
+
+    /** The Piper fixtures beside the project ({@code ../shared/fixtures/piper}). */
+    static Path fixtures() {
+        for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
+            Path candidate = p.resolveSibling("shared").resolve("fixtures").resolve("piper");
+            if (Files.isDirectory(candidate)) {
+                return candidate;
+            }
+        }
+        throw new IllegalStateException("Piper fixtures not found beside the project");
+    }
+
+    private static final String SHORT_IDS = "1,0,20,0,59,0,24,0,120,0,27,0,100,0,3,0,35,0,120,0,62,0,122,0,24,0,17,0,10,0,2";
+
+    @Test
+    void synthWritesTheModelsRawSamplesFromAnOnnxVoice() throws IOException {
+        Path out = dir.resolve("raw.wav");
+        Result r = run("synth", "-m", fixtures().resolve("tiny-r2.onnx").toString(), "--phoneme-ids", SHORT_IDS,
+                "--noise-scale", "0", "--noise-w", "0", "--no-normalize", "--sample-format", "f32", "-o", out.toString());
+        assertEquals(0, r.code(), r.err());
+        byte[] wav = Files.readAllBytes(out);
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(wav).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        assertEquals(3, b.getShort(20), "IEEE float format tag");
+        java.util.regex.Matcher rate = java.util.regex.Pattern.compile("\"sample_rate\"\\s*:\\s*(\\d+)")
+                .matcher(Files.readString(fixtures().resolve("tiny-r2.onnx.json")));
+        assertTrue(rate.find());
+        assertEquals(Integer.parseInt(rate.group(1)), b.getInt(24), "sample rate of the voice");
+        int samples = b.getInt(40) / 4;
+        byte[] ref = Files.readAllBytes(fixtures().resolve("expected").resolve("tiny-r2.short.f32"));
+        assertEquals(ref.length / 4, samples, "sample count of the reference case");
+        java.nio.ByteBuffer rb = java.nio.ByteBuffer.wrap(ref).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        double signal = 0;
+        double noise = 0;
+        for (int i = 0; i < samples; i++) {
+            float want = rb.getFloat(4 * i);
+            float got = b.getFloat(44 + 4 * i);
+            signal += want * want;
+            noise += (want - got) * (want - got);
+        }
+        assertTrue(10 * Math.log10(signal / noise) > 60, "SNR against ONNX Runtime");
+    }
+
+    @Test
+    void convertThenSynthAndBenchAGgufVoice() throws IOException {
+        Path gguf = dir.resolve("tiny.gguf");
+        Result c = run("convert", fixtures().resolve("tiny-r1-3spk.onnx").toString(), "-o", gguf.toString(), "--type", "q8_0");
+        assertEquals(0, c.code(), c.err());
+        Path wav = dir.resolve("s16.wav");
+        Result s = run("synth", "-m", gguf.toString(), "--phoneme-ids", SHORT_IDS, "--speaker", "2", "--seed", "5", "-o", wav.toString());
+        assertEquals(0, s.code(), s.err());
+        assertTrue(Files.size(wav) > 44 + 1000);
+        Result bench = run("bench", "-m", gguf.toString(), "--runs", "2", "--warmup", "1", "--threads", "1", "--json");
+        assertEquals(0, bench.code(), bench.err());
+        String[] lines = bench.out().strip().split("\n");
+        String json = lines[lines.length - 1];
+        for (String key : new String[] {"audio_seconds", "synth_ms_best", "synth_ms_median", "rtf", "first_audio_ms",
+                "peak_heap_mb", "model_bytes", "threads"}) {
+            assertTrue(json.contains("\"" + key + "\":"), key + " missing in " + json);
+        }
+        assertTrue(json.startsWith("{") && json.endsWith("}"), json);
+    }
+
+    @Test
+    void synthRefusesBadInputWithOneLine() throws IOException {
+        String model = fixtures().resolve("tiny-r2.onnx").toString();
+        Result ids = run("synth", "-m", model, "--phoneme-ids", "1,x,2", "-o", dir.resolve("a.wav").toString());
+        assertEquals(1, ids.code());
+        assertTrue(ids.err().contains("'x'"), ids.err());
+        Result range = run("synth", "-m", model, "--phoneme-ids", "1,9999,2", "-o", dir.resolve("b.wav").toString());
+        assertEquals(1, range.code());
+        assertTrue(range.err().contains("9999"), range.err());
+        Result speaker = run("synth", "-m", model, "--phoneme-ids", "1,0,2", "--speaker", "4", "-o", dir.resolve("c.wav").toString());
+        assertEquals(1, speaker.code());
+        assertTrue(speaker.err().contains("speaker 4"), speaker.err());
+        Result text = run("synth", "-m", model, "--text", "hello", "-o", dir.resolve("d.wav").toString());
+        assertEquals(1, text.code());
+        assertTrue(text.err().contains("--phoneme-ids"), text.err());
+        assertFalse(Files.exists(dir.resolve("a.wav")) || Files.exists(dir.resolve("b.wav")));
+    }
 }
