@@ -15,6 +15,7 @@ import java.util.Arrays;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
@@ -26,11 +27,8 @@ final class BenchCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = {"-m", "--model"}, required = true, paramLabel = "MODEL", description = "a .gguf voice or a Piper .onnx")
-    Path model;
-
-    @Option(names = "--config", paramLabel = "JSON", description = "Piper config for an .onnx model")
-    Path config;
+    @Mixin
+    Voices.ModelOptions voice;
 
     @Option(names = "--text", paramLabel = "TEXT", description = "text to speak (needs the text front end)")
     String text;
@@ -66,7 +64,7 @@ final class BenchCommand implements Callable<Integer> {
             throw new SottoCli.UserError("--threads must be between 1 and 1024");
         }
         PrintWriter out = spec.commandLine().getOut();
-        try (ComputePool pool = new ComputePool(n); VitsModel m = Voices.open(model, config)) {
+        try (ComputePool pool = new ComputePool(n); VitsModel m = voice.open()) {
             Kernels k = new Kernels(pool);
             int[] input = ids != null ? Voices.parseIds(ids) : defaultIds(m.config().vocabSize());
             VitsParams p = VitsParams.deterministic(lengthScale, 0);
@@ -94,20 +92,20 @@ final class BenchCommand implements Callable<Integer> {
             double best = sorted[0] / 1e6;
             double median = (sorted[(runs - 1) / 2] + sorted[runs / 2]) / 2e6;
             double audioSeconds = last.audio().length / (double) m.config().sampleRate();
-            long modelBytes = Files.isRegularFile(model) ? Files.size(model) : 0;
+            long modelBytes = Files.isRegularFile(voice.model) ? Files.size(voice.model) : 0;
             // No sub-sentence streaming yet: the first playable sample exists when the whole utterance is done.
             double firstAudio = best;
             String result = String.format(Locale.ROOT,
                     "{\"model\":\"%s\",\"ids\":%d,\"audio_seconds\":%.4f,\"synth_ms_best\":%.2f,\"synth_ms_median\":%.2f,"
                             + "\"rtf\":%.5f,\"first_audio_ms\":%.2f,\"peak_heap_mb\":%.1f,\"model_bytes\":%d,\"threads\":%d,"
                             + "\"kernels\":\"%s\",\"encoder_ms\":%.2f,\"duration_ms\":%.2f,\"flow_ms\":%.2f,\"decoder_ms\":%.2f}",
-                    model.getFileName().toString().replace("\"", ""), input.length, audioSeconds, best, median,
+                    voice.model.getFileName().toString().replace("\"", ""), input.length, audioSeconds, best, median,
                     best / 1000.0 / audioSeconds, firstAudio, peakHeap / 1048576.0, modelBytes, n,
                     Simd.ENABLED ? Simd.FLOAT_LANES * 32 + "-bit" : "scalar",
                     phases[0] / 1e6 / runs, phases[1] / 1e6 / runs, phases[2] / 1e6 / runs, phases[3] / 1e6 / runs);
             if (!json) {
                 out.printf(Locale.ROOT, "%s: %.2f s of audio from %d ids; best %.1f ms, median %.1f ms, RTF %.4f, %d threads%n",
-                        model.getFileName(), audioSeconds, input.length, best, median, best / 1000.0 / audioSeconds, n);
+                        voice.model.getFileName(), audioSeconds, input.length, best, median, best / 1000.0 / audioSeconds, n);
                 out.printf(Locale.ROOT, "  encoder %.1f ms, duration predictor %.1f ms, flow %.1f ms, decoder %.1f ms (mean)%n",
                         phases[0] / 1e6 / runs, phases[1] / 1e6 / runs, phases[2] / 1e6 / runs, phases[3] / 1e6 / runs);
             }

@@ -34,15 +34,7 @@ final class ConvertCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        GgmlType t;
-        try {
-            t = GgmlType.parse(type);
-        } catch (IllegalArgumentException e) {
-            t = null;
-        }
-        if (t == null || !t.hasKernels()) {
-            throw new SottoCli.UserError("--type must be f32, f16, q8_0 or q4_0, not '" + type + "'");
-        }
+        GgmlType t = Voices.weightType(type);
         if (!Files.exists(onnx)) {
             throw new SottoCli.UserError("no such file: " + onnx);
         }

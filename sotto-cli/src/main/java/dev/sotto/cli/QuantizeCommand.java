@@ -43,15 +43,7 @@ final class QuantizeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        GgmlType target;
-        try {
-            target = GgmlType.parse(type);
-        } catch (IllegalArgumentException e) {
-            throw new SottoCli.UserError("--type must be f32, f16, q8_0 or q4_0, not '" + type + "'");
-        }
-        if (!target.hasKernels()) {
-            throw new SottoCli.UserError("--type must be f32, f16, q8_0 or q4_0, not '" + type + "'");
-        }
+        GgmlType target = Voices.weightType(type);
         if (Files.exists(output) && Files.isSameFile(input, output)) {
             throw new SottoCli.UserError("output must differ from the input");
         }

@@ -11,6 +11,7 @@ import java.security.SecureRandom;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
@@ -22,11 +23,8 @@ final class SynthCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = {"-m", "--model"}, required = true, paramLabel = "MODEL", description = "a .gguf voice or a Piper .onnx")
-    Path model;
-
-    @Option(names = "--config", paramLabel = "JSON", description = "Piper config for an .onnx model (default: MODEL.json)")
-    Path config;
+    @Mixin
+    Voices.ModelOptions voice;
 
     static final class Input {
         @Option(names = "--text", paramLabel = "TEXT", description = "text to speak (needs the text front end)")
@@ -70,7 +68,7 @@ final class SynthCommand implements Callable<Integer> {
             throw new SottoCli.UserError("--text needs the text front end, which is not built yet; pass --phoneme-ids instead");
         }
         int[] ids = Voices.parseIds(input.ids);
-        try (VitsModel m = Voices.open(model, config)) {
+        try (VitsModel m = voice.open()) {
             VitsParams p = new VitsParams(
                     noiseScale != null ? noiseScale : Voices.defaultFloat(m, "piper.noise_scale", 0.667f),
                     lengthScale != null ? lengthScale : Voices.defaultFloat(m, "piper.length_scale", 1f),

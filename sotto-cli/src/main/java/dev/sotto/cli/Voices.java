@@ -40,6 +40,34 @@ final class Voices {
         }
     }
 
+    /** The weight type named on the command line: f32, f16, q8_0 or q4_0. */
+    static GgmlType weightType(String name) {
+        try {
+            GgmlType t = GgmlType.parse(name);
+            if (t.hasKernels()) {
+                return t;
+            }
+        } catch (IllegalArgumentException e) {
+            // reported below
+        }
+        throw new SottoCli.UserError("--type must be f32, f16, q8_0 or q4_0, not '" + name + "'");
+    }
+
+    /** The -m/--config options of the commands that load a voice, opening it as {@link #open} does. */
+    static final class ModelOptions {
+        @picocli.CommandLine.Option(names = {"-m", "--model"}, required = true, paramLabel = "MODEL",
+                description = "a .gguf voice or a Piper .onnx (converted on the fly)")
+        Path model;
+
+        @picocli.CommandLine.Option(names = "--config", paramLabel = "JSON",
+                description = "Piper config for an .onnx model (default: MODEL.json beside it)")
+        Path config;
+
+        VitsModel open() throws IOException {
+            return Voices.open(model, config);
+        }
+    }
+
     /** A float inference default stored by the importer, or {@code fallback}. */
     static float defaultFloat(VitsModel m, String key, float fallback) {
         return m.file().get(key).map(v -> (float) v.asDouble()).orElse(fallback);
