@@ -8,7 +8,12 @@ import dev.sotto.vits.VitsParams;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
+import dev.sotto.text.EspeakPhonemizer;
+import dev.sotto.text.PhonemeIdMap;
+import dev.sotto.text.Phonemizer;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -27,7 +32,7 @@ final class SynthCommand implements Callable<Integer> {
     Voices.ModelOptions voice;
 
     static final class Input {
-        @Option(names = "--text", paramLabel = "TEXT", description = "text to speak (needs the text front end)")
+        @Option(names = "--text", paramLabel = "TEXT", description = "text to speak (phonemized with espeak-ng, as Piper does)")
         String text;
 
         @Option(names = "--phoneme-ids", paramLabel = "IDS", description = "comma-separated phoneme ids, e.g. 1,0,20,0,2")
@@ -61,30 +66,65 @@ final class SynthCommand implements Callable<Integer> {
     @Option(names = {"-o", "--output"}, required = true, paramLabel = "OUT.wav", description = "output WAV file (written atomically)")
     Path output;
 
+    @Option(names = "--sentence-silence", defaultValue = "0.2", paramLabel = "SECONDS",
+            description = "silence between sentences (default: ${DEFAULT-VALUE})")
+    float sentenceSilence;
+
     @Override
     public Integer call() throws Exception {
         SampleFormat format = SampleFormat.parse(sampleFormat);
-        if (input.text != null) {
-            throw new SottoCli.UserError("--text needs the text front end, which is not built yet; pass --phoneme-ids instead");
+        if (!(sentenceSilence >= 0 && sentenceSilence <= 10)) {
+            throw new SottoCli.UserError("--sentence-silence must be between 0 and 10 seconds");
         }
-        int[] ids = Voices.parseIds(input.ids);
         try (VitsModel m = voice.open()) {
+            List<int[]> sentences = new ArrayList<>();
+            if (input.text != null) {
+                PhonemeIdMap map = Voices.phonemeIdMap(m);
+                Phonemizer phonemizer = new EspeakPhonemizer(Voices.espeakVoice(m));
+                for (String phonemes : phonemizer.phonemize(input.text)) {
+                    PhonemeIdMap.Ids ids = map.sentence(phonemes);
+                    if (!ids.unknown().isEmpty()) {
+                        spec.commandLine().getErr().println("sotto: skipped phonemes the voice does not know: " + ids.unknown());
+                    }
+                    sentences.add(ids.ids());
+                }
+                if (sentences.isEmpty()) {
+                    throw new SottoCli.UserError("the text has nothing to say");
+                }
+            } else {
+                sentences.add(Voices.parseIds(input.ids));
+            }
             VitsParams p = new VitsParams(
                     noiseScale != null ? noiseScale : Voices.defaultFloat(m, "piper.noise_scale", 0.667f),
                     lengthScale != null ? lengthScale : Voices.defaultFloat(m, "piper.length_scale", 1f),
                     noiseW != null ? noiseW : Voices.defaultFloat(m, "piper.noise_w", 0.8f),
                     speaker, seed != null ? seed : new SecureRandom().nextLong());
-            VitsModel.Result r = m.synthesize(ids, p, Kernels.shared());
-            float[] audio = r.audio();
-            if (!noNormalize) {
-                Wav.normalizePeak(audio, 1f);
-            }
             int rate = m.config().sampleRate();
-            Wav.write(output, audio, rate, format);
+            int gap = Math.round(sentenceSilence * rate);
+            List<float[]> parts = new ArrayList<>();
+            int total = 0;
+            int frames = 0;
+            for (int[] ids : sentences) {
+                VitsModel.Result r = m.synthesize(ids, p, Kernels.shared());
+                float[] audio = r.audio();
+                if (!noNormalize) {
+                    Wav.normalizePeak(audio, 1f);
+                }
+                parts.add(audio);
+                total += audio.length;
+                frames += java.util.Arrays.stream(r.frames()).sum();
+            }
+            total += gap * (parts.size() - 1);
+            float[] all = new float[total];
+            int at = 0;
+            for (float[] part : parts) {
+                System.arraycopy(part, 0, all, at, part.length);
+                at += part.length + gap;
+            }
+            Wav.write(output, all, rate, format);
             PrintWriter out = spec.commandLine().getOut();
-            out.printf("%s: %.2f s of audio at %d Hz (%s), %d ids -> %d frames%n", output.getFileName(),
-                    audio.length / (double) rate, rate, format.name().toLowerCase(java.util.Locale.ROOT), ids.length,
-                    java.util.Arrays.stream(r.frames()).sum());
+            out.printf("%s: %.2f s of audio at %d Hz (%s), %d sentence(s), %d frames%n", output.getFileName(),
+                    all.length / (double) rate, rate, format.name().toLowerCase(java.util.Locale.ROOT), parts.size(), frames);
         }
         return 0;
     }

@@ -68,6 +68,31 @@ final class Voices {
         }
     }
 
+    /** The voice's Piper phoneme id map, from the {@code piper.phonemes} / {@code piper.phoneme_ids} metadata. */
+    static dev.sotto.text.PhonemeIdMap phonemeIdMap(VitsModel m) {
+        var phonemes = m.file().get("piper.phonemes");
+        var ids = m.file().get("piper.phoneme_ids");
+        if (phonemes.isEmpty() || ids.isEmpty()) {
+            throw new SottoCli.UserError("this voice has no phoneme id map (piper.phonemes); it can only speak --phoneme-ids");
+        }
+        String[] names = phonemes.get().asArray().strings();
+        dev.sotto.gguf.GgufArray[] lists = (dev.sotto.gguf.GgufArray[]) ids.get().asArray().values();
+        java.util.Map<String, int[]> map = new java.util.HashMap<>();
+        for (int i = 0; i < names.length && i < lists.length; i++) {
+            int[] v = new int[lists[i].length()];
+            for (int j = 0; j < v.length; j++) {
+                v[j] = (int) lists[i].integerAt(j);
+            }
+            map.put(names[i], v);
+        }
+        return new dev.sotto.text.PhonemeIdMap(map);
+    }
+
+    /** The espeak-ng voice the voice was trained with ({@code piper.espeak_voice}), else en-us. */
+    static String espeakVoice(VitsModel m) {
+        return m.file().get("piper.espeak_voice").map(v -> v.asString()).filter(s -> !s.isBlank()).orElse("en-us");
+    }
+
     /** A float inference default stored by the importer, or {@code fallback}. */
     static float defaultFloat(VitsModel m, String key, float fallback) {
         return m.file().get(key).map(v -> (float) v.asDouble()).orElse(fallback);

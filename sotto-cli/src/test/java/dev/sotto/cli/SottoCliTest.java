@@ -179,9 +179,30 @@ class SottoCliTest {
         Result speaker = run("synth", "-m", model, "--phoneme-ids", "1,0,2", "--speaker", "4", "-o", dir.resolve("c.wav").toString());
         assertEquals(1, speaker.code());
         assertTrue(speaker.err().contains("speaker 4"), speaker.err());
-        Result text = run("synth", "-m", model, "--text", "hello", "-o", dir.resolve("d.wav").toString());
-        assertEquals(1, text.code());
-        assertTrue(text.err().contains("--phoneme-ids"), text.err());
-        assertFalse(Files.exists(dir.resolve("a.wav")) || Files.exists(dir.resolve("b.wav")));
+        Result nothing = run("synth", "-m", model, "--text", "  ", "-o", dir.resolve("d.wav").toString());
+        assertEquals(1, nothing.code());
+        assertTrue(nothing.err().contains("nothing to say"), nothing.err());
+        assertFalse(Files.exists(dir.resolve("a.wav")) || Files.exists(dir.resolve("b.wav")) || Files.exists(dir.resolve("d.wav")));
+    }
+
+    @Test
+    void phonemizeGivesTheFixturesIdsAndSynthSpeaksText() throws IOException {
+        String model = fixtures().resolve("tiny-r2.onnx").toString();
+        Result ids = run("phonemize", "-m", model, "--ids", "--text", "Hello world.");
+        assertEquals(0, ids.code(), ids.err());
+        assertEquals(SHORT_IDS, ids.out().strip());
+        Result ipa = run("phonemize", "--text", "Hello world. How are you?");
+        assertEquals("həlˈoʊ wˈɜːld.\nhˈaʊ ɑːɹ juː?", ipa.out().strip());
+        Path lines = dir.resolve("lines.txt");
+        Files.writeString(lines, "One. Two.\n\nThree\n");
+        Result file = run("phonemize", "--file", lines.toString());
+        assertEquals(3, file.out().split("\n", -1).length - 1, "one output line per input line: " + file.out());
+        Path wav = dir.resolve("text.wav");
+        Result synth = run("synth", "-m", model, "--text", "Hello world. Goodbye.", "--seed", "1", "-o", wav.toString());
+        assertEquals(0, synth.code(), synth.err());
+        assertTrue(synth.out().contains("2 sentence(s)"), synth.out());
+        Result java = run("phonemize", "--phonemizer", "java", "--text", "hi");
+        assertEquals(1, java.code());
+        assertTrue(java.err().contains("not built yet"), java.err());
     }
 }

@@ -1,0 +1,95 @@
+package dev.sotto.cli;
+
+import dev.sotto.text.EspeakPhonemizer;
+import dev.sotto.text.PhonemeIdMap;
+import dev.sotto.text.Phonemizer;
+import dev.sotto.vits.VitsModel;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** Prints the phonemes (or a voice's phoneme ids) of text. */
+@Command(name = "phonemize", mixinStandardHelpOptions = true,
+        description = "Print the IPA phonemes of text: one line per sentence for --text, one line per input line for --file.")
+final class PhonemizeCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    static final class Input {
+        @Option(names = "--text", paramLabel = "TEXT", description = "text to phonemize")
+        String text;
+
+        @Option(names = "--file", paramLabel = "FILE", description = "UTF-8 text file, phonemized line by line")
+        Path file;
+    }
+
+    @ArgGroup(multiplicity = "1")
+    Input input;
+
+    @Option(names = "--phonemizer", defaultValue = "espeak", paramLabel = "NAME",
+            description = "espeak (espeak-ng, loaded at run time) or java (default: ${DEFAULT-VALUE})")
+    String phonemizer;
+
+    @Option(names = "--voice", paramLabel = "VOICE", description = "espeak voice (default: the model's, else en-us)")
+    String voice;
+
+    @Option(names = "--no-normalize", description = "hand the raw text to the phonemizer (espeak-ng then expands numbers itself)")
+    boolean noNormalize;
+
+    @Option(names = {"-m", "--model"}, paramLabel = "MODEL", description = "a voice, for its espeak voice and (with --ids) its phoneme ids")
+    Path model;
+
+    @Option(names = "--ids", description = "print the model's phoneme ids instead of phonemes (needs -m)")
+    boolean ids;
+
+    @Override
+    public Integer call() throws Exception {
+        if (!phonemizer.equals("espeak")) {
+            throw new SottoCli.UserError(phonemizer.equals("java")
+                    ? "the pure-Java phonemizer is not built yet; use --phonemizer espeak (needs espeak-ng installed)"
+                    : "--phonemizer must be espeak or java, not '" + phonemizer + "'");
+        }
+        if (ids && model == null) {
+            throw new SottoCli.UserError("--ids needs a voice: pass -m MODEL");
+        }
+        VitsModel m = model != null ? Voices.open(model, null) : null;
+        try {
+            String v = voice != null ? voice : m != null ? Voices.espeakVoice(m) : "en-us";
+            Phonemizer p = new EspeakPhonemizer(v);
+            PhonemeIdMap map = ids ? Voices.phonemeIdMap(m) : null;
+            PrintWriter out = spec.commandLine().getOut();
+            if (input.text != null) {
+                for (String sentence : p.phonemize(input.text)) {
+                    out.println(render(sentence, map));
+                }
+            } else {
+                List<String> lines = Files.readAllLines(input.file, StandardCharsets.UTF_8);
+                for (String line : lines) {
+                    out.println(p.phonemize(line).stream().map(s -> render(s, map)).collect(Collectors.joining(" ")));
+                }
+            }
+        } finally {
+            if (m != null) {
+                m.close();
+            }
+        }
+        return 0;
+    }
+
+    private static String render(String phonemes, PhonemeIdMap map) {
+        if (map == null) {
+            return phonemes;
+        }
+        return Arrays.stream(map.sentence(phonemes).ids()).mapToObj(Integer::toString).collect(Collectors.joining(","));
+    }
+}

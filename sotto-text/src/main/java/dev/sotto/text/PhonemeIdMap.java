@@ -1,0 +1,64 @@
+package dev.sotto.text;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * A Piper voice's phoneme id map, applied the Piper way: one code point is one phoneme; a sentence becomes
+ * {@code ^ _ p1 _ p2 _ ... pn _ $} (BOS, pad after every phoneme, EOS); phonemes the voice does not know are
+ * skipped (no pad added for them) and reported.
+ */
+public final class PhonemeIdMap {
+    public static final String PAD = "_";
+    public static final String BOS = "^";
+    public static final String EOS = "$";
+
+    private final Map<Integer, int[]> ids = new HashMap<>();
+
+    /** @param map phoneme (one code point) -> ids, as in a Piper config's {@code phoneme_id_map} */
+    public PhonemeIdMap(Map<String, int[]> map) {
+        for (Map.Entry<String, int[]> e : map.entrySet()) {
+            String key = e.getKey();
+            if (key.codePointCount(0, key.length()) != 1) {
+                continue; // multi-character entries (vowel clusters) are not used by Piper's espeak voices
+            }
+            ids.put(key.codePointAt(0), e.getValue().clone());
+        }
+        for (String required : new String[] {PAD, BOS, EOS}) {
+            if (!ids.containsKey(required.codePointAt(0))) {
+                throw new IllegalArgumentException("the phoneme id map has no '" + required + "'");
+            }
+        }
+    }
+
+    /** Ids of one sentence and the phonemes that had to be skipped. */
+    public record Ids(int[] ids, Set<String> unknown) {
+    }
+
+    public Ids sentence(String phonemes) {
+        List<Integer> out = new ArrayList<>();
+        Set<String> unknown = new LinkedHashSet<>();
+        add(out, BOS.codePointAt(0));
+        add(out, PAD.codePointAt(0));
+        phonemes.codePoints().forEach(cp -> {
+            if (ids.containsKey(cp)) {
+                add(out, cp);
+                add(out, PAD.codePointAt(0));
+            } else {
+                unknown.add(new String(Character.toChars(cp)));
+            }
+        });
+        add(out, EOS.codePointAt(0));
+        return new Ids(out.stream().mapToInt(Integer::intValue).toArray(), unknown);
+    }
+
+    private void add(List<Integer> out, int codePoint) {
+        for (int id : ids.get(codePoint)) {
+            out.add(id);
+        }
+    }
+}
