@@ -2,7 +2,9 @@ package dev.sotto.cli;
 
 import dev.sotto.text.EspeakPhonemizer;
 import dev.sotto.text.PhonemeIdMap;
-import dev.sotto.text.Phonemizer;
+import dev.sotto.text.EnglishNormalizer;
+import dev.sotto.text.SentenceSplitter;
+import dev.sotto.text.TextFrontEnd;
 import dev.sotto.vits.VitsModel;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -65,17 +67,18 @@ final class PhonemizeCommand implements Callable<Integer> {
         VitsModel m = model != null ? Voices.open(model, null) : null;
         try {
             String v = voice != null ? voice : m != null ? Voices.espeakVoice(m) : "en-us";
-            Phonemizer p = new EspeakPhonemizer(v);
+            TextFrontEnd p = new TextFrontEnd(new SentenceSplitter(), noNormalize ? null : new EnglishNormalizer(),
+                    new EspeakPhonemizer(v));
             PhonemeIdMap map = ids ? Voices.phonemeIdMap(m) : null;
             PrintWriter out = spec.commandLine().getOut();
             if (input.text != null) {
-                for (String sentence : p.phonemize(input.text)) {
+                for (String sentence : p.phonemes(input.text)) {
                     out.println(render(sentence, map));
                 }
             } else {
                 List<String> lines = Files.readAllLines(input.file, StandardCharsets.UTF_8);
                 for (String line : lines) {
-                    out.println(p.phonemize(line).stream().map(s -> render(s, map)).collect(Collectors.joining(" ")));
+                    out.println(p.phonemes(line).stream().map(s -> render(s, map)).collect(Collectors.joining(" ")));
                 }
             }
         } finally {

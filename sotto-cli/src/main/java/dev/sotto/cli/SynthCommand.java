@@ -13,7 +13,9 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import dev.sotto.text.EspeakPhonemizer;
 import dev.sotto.text.PhonemeIdMap;
-import dev.sotto.text.Phonemizer;
+import dev.sotto.text.EnglishNormalizer;
+import dev.sotto.text.SentenceSplitter;
+import dev.sotto.text.TextFrontEnd;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -60,6 +62,9 @@ final class SynthCommand implements Callable<Integer> {
     @Option(names = "--no-normalize", description = "write the model's raw samples instead of peak-normalised audio")
     boolean noNormalize;
 
+    @Option(names = "--no-text-normalize", description = "hand --text to espeak-ng as written (it then reads numbers itself)")
+    boolean noNormalizeText;
+
     @Option(names = "--sample-format", defaultValue = "s16", paramLabel = "FMT", description = "s16 or f32 (default: ${DEFAULT-VALUE})")
     String sampleFormat;
 
@@ -80,8 +85,9 @@ final class SynthCommand implements Callable<Integer> {
             List<int[]> sentences = new ArrayList<>();
             if (input.text != null) {
                 PhonemeIdMap map = Voices.phonemeIdMap(m);
-                Phonemizer phonemizer = new EspeakPhonemizer(Voices.espeakVoice(m));
-                for (String phonemes : phonemizer.phonemize(input.text)) {
+                TextFrontEnd frontEnd = new TextFrontEnd(new SentenceSplitter(), noNormalizeText ? null : new EnglishNormalizer(),
+                        new EspeakPhonemizer(Voices.espeakVoice(m)));
+                for (String phonemes : frontEnd.phonemes(input.text)) {
                     PhonemeIdMap.Ids ids = map.sentence(phonemes);
                     if (!ids.unknown().isEmpty()) {
                         spec.commandLine().getErr().println("sotto: skipped phonemes the voice does not know: " + ids.unknown());

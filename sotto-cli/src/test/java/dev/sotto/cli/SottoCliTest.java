@@ -205,4 +205,15 @@ class SottoCliTest {
         assertEquals(1, java.code());
         assertTrue(java.err().contains("not built yet"), java.err());
     }
+
+    @Test
+    void normalizePrintsOneLinePerInputLine() throws IOException {
+        Result r = run("normalize", "--text", "Dr. Smith paid $3.50 on May 1st.");
+        assertEquals(0, r.code(), r.err());
+        assertEquals("Doctor Smith paid three dollars and fifty cents on May first.", r.out().strip());
+        Path lines = dir.resolve("in.txt");
+        Files.writeString(lines, "1st\n\n45%\n");
+        Result f = run("normalize", "--file", lines.toString());
+        assertEquals("first\n\nforty-five percent\n", f.out());
+    }
 }
