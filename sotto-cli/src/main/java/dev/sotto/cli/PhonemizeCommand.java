@@ -3,6 +3,7 @@ package dev.sotto.cli;
 import dev.sotto.text.EspeakPhonemizer;
 import dev.sotto.text.PhonemeIdMap;
 import dev.sotto.text.EnglishNormalizer;
+import dev.sotto.text.Lexicon;
 import dev.sotto.text.SentenceSplitter;
 import dev.sotto.text.TextFrontEnd;
 import dev.sotto.vits.VitsModel;
@@ -48,6 +49,9 @@ final class PhonemizeCommand implements Callable<Integer> {
     @Option(names = "--no-normalize", description = "hand the raw text to the phonemizer (espeak-ng then expands numbers itself)")
     boolean noNormalize;
 
+    @Option(names = "--lexicon", paramLabel = "FILE", description = "user lexicon: lines of 'word<TAB>ipa'")
+    Path lexicon;
+
     @Option(names = {"-m", "--model"}, paramLabel = "MODEL", description = "a voice, for its espeak voice and (with --ids) its phoneme ids")
     Path model;
 
@@ -68,7 +72,7 @@ final class PhonemizeCommand implements Callable<Integer> {
         try {
             String v = voice != null ? voice : m != null ? Voices.espeakVoice(m) : "en-us";
             TextFrontEnd p = new TextFrontEnd(new SentenceSplitter(), noNormalize ? null : new EnglishNormalizer(),
-                    new EspeakPhonemizer(v));
+                    new EspeakPhonemizer(v), lexicon == null ? Lexicon.empty() : Lexicon.read(lexicon));
             PhonemeIdMap map = ids ? Voices.phonemeIdMap(m) : null;
             PrintWriter out = spec.commandLine().getOut();
             if (input.text != null) {

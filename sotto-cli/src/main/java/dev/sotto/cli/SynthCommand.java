@@ -14,6 +14,7 @@ import java.util.concurrent.Callable;
 import dev.sotto.text.EspeakPhonemizer;
 import dev.sotto.text.PhonemeIdMap;
 import dev.sotto.text.EnglishNormalizer;
+import dev.sotto.text.Lexicon;
 import dev.sotto.text.SentenceSplitter;
 import dev.sotto.text.TextFrontEnd;
 import picocli.CommandLine.ArgGroup;
@@ -65,6 +66,9 @@ final class SynthCommand implements Callable<Integer> {
     @Option(names = "--no-text-normalize", description = "hand --text to espeak-ng as written (it then reads numbers itself)")
     boolean noNormalizeText;
 
+    @Option(names = "--lexicon", paramLabel = "FILE", description = "user lexicon for --text: lines of 'word<TAB>ipa'")
+    Path lexicon;
+
     @Option(names = "--sample-format", defaultValue = "s16", paramLabel = "FMT", description = "s16 or f32 (default: ${DEFAULT-VALUE})")
     String sampleFormat;
 
@@ -86,7 +90,7 @@ final class SynthCommand implements Callable<Integer> {
             if (input.text != null) {
                 PhonemeIdMap map = Voices.phonemeIdMap(m);
                 TextFrontEnd frontEnd = new TextFrontEnd(new SentenceSplitter(), noNormalizeText ? null : new EnglishNormalizer(),
-                        new EspeakPhonemizer(Voices.espeakVoice(m)));
+                        new EspeakPhonemizer(Voices.espeakVoice(m)), lexicon == null ? Lexicon.empty() : Lexicon.read(lexicon));
                 for (String phonemes : frontEnd.phonemes(input.text)) {
                     PhonemeIdMap.Ids ids = map.sentence(phonemes);
                     if (!ids.unknown().isEmpty()) {
