@@ -67,6 +67,14 @@ public final class TextFrontEnd {
         if (text.isBlank()) {
             return;
         }
+        if (text.codePoints().noneMatch(Character::isLetterOrDigit)) {
+            // Only punctuation next to a [[ ]] block: keep the marks Piper's voices know, do not spell them out.
+            String marks = text.replaceAll("[^.,?!;:]", "");
+            if (!marks.isEmpty()) {
+                joined.append(marks.charAt(0)).append(marks.charAt(0) == ',' || marks.charAt(0) == ';' || marks.charAt(0) == ':' ? " " : "");
+            }
+            return;
+        }
         for (String p : phonemizer.phonemize(normalizer == null ? text : normalizer.normalize(text))) {
             joined.append(joined.isEmpty() ? "" : " ").append(p);
         }

@@ -43,5 +43,6 @@ class LexiconTest {
         assertTrue(s.get(0).contains("tˈoʊmɑːtoʊz") && s.get(0).contains("sˈɑːtoʊ"), s.get(0));
         assertTrue(s.get(0).startsWith("aɪ lˈaɪk"), s.get(0));
         assertEquals(List.of("həlˈoʊ"), fe.phonemes("[[həlˈoʊ]]"));
+        assertEquals(List.of("həlˈoʊ wˈɜːld!"), fe.phonemes("Hello [[wˈɜːld]]!"));
     }
 }
