@@ -1,6 +1,6 @@
 package dev.sotto.cli;
 
-import dev.sotto.text.EspeakPhonemizer;
+import dev.sotto.text.Phonemizers;
 import dev.sotto.text.PhonemeIdMap;
 import dev.sotto.text.EnglishNormalizer;
 import dev.sotto.text.Lexicon;
@@ -39,8 +39,9 @@ final class PhonemizeCommand implements Callable<Integer> {
     @ArgGroup(multiplicity = "1")
     Input input;
 
-    @Option(names = "--phonemizer", defaultValue = "espeak", paramLabel = "NAME",
-            description = "espeak (espeak-ng, loaded at run time) or java (default: ${DEFAULT-VALUE})")
+    @Option(names = "--phonemizer", defaultValue = "auto", paramLabel = "NAME",
+            description = "espeak (espeak-ng, loaded at run time), java (pure Java, English) or auto: espeak-ng when "
+                    + "installed (default: ${DEFAULT-VALUE})")
     String phonemizer;
 
     @Option(names = "--voice", paramLabel = "VOICE", description = "espeak voice (default: the model's, else en-us)")
@@ -60,11 +61,6 @@ final class PhonemizeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (!phonemizer.equals("espeak")) {
-            throw new SottoCli.UserError(phonemizer.equals("java")
-                    ? "the pure-Java phonemizer is not built yet; use --phonemizer espeak (needs espeak-ng installed)"
-                    : "--phonemizer must be espeak or java, not '" + phonemizer + "'");
-        }
         if (ids && model == null) {
             throw new SottoCli.UserError("--ids needs a voice: pass -m MODEL");
         }
@@ -72,7 +68,7 @@ final class PhonemizeCommand implements Callable<Integer> {
         try {
             String v = voice != null ? voice : m != null ? Voices.espeakVoice(m) : "en-us";
             TextFrontEnd p = new TextFrontEnd(new SentenceSplitter(), noNormalize ? null : new EnglishNormalizer(),
-                    new EspeakPhonemizer(v), lexicon == null ? Lexicon.empty() : Lexicon.read(lexicon));
+                    Phonemizers.create(phonemizer, v), lexicon == null ? Lexicon.empty() : Lexicon.read(lexicon));
             PhonemeIdMap map = ids ? Voices.phonemeIdMap(m) : null;
             PrintWriter out = spec.commandLine().getOut();
             if (input.text != null) {

@@ -11,7 +11,7 @@ import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import dev.sotto.text.EspeakPhonemizer;
+import dev.sotto.text.Phonemizers;
 import dev.sotto.text.PhonemeIdMap;
 import dev.sotto.text.EnglishNormalizer;
 import dev.sotto.text.Lexicon;
@@ -35,7 +35,7 @@ final class SynthCommand implements Callable<Integer> {
     Voices.ModelOptions voice;
 
     static final class Input {
-        @Option(names = "--text", paramLabel = "TEXT", description = "text to speak (phonemized with espeak-ng, as Piper does)")
+        @Option(names = "--text", paramLabel = "TEXT", description = "text to speak (see --phonemizer)")
         String text;
 
         @Option(names = "--phoneme-ids", paramLabel = "IDS", description = "comma-separated phoneme ids, e.g. 1,0,20,0,2")
@@ -69,6 +69,10 @@ final class SynthCommand implements Callable<Integer> {
     @Option(names = "--lexicon", paramLabel = "FILE", description = "user lexicon for --text: lines of 'word<TAB>ipa'")
     Path lexicon;
 
+    @Option(names = "--phonemizer", defaultValue = "auto", paramLabel = "NAME",
+            description = "espeak, java (pure Java, English) or auto: espeak-ng when installed (default: ${DEFAULT-VALUE})")
+    String phonemizer;
+
     @Option(names = "--sample-format", defaultValue = "s16", paramLabel = "FMT", description = "s16 or f32 (default: ${DEFAULT-VALUE})")
     String sampleFormat;
 
@@ -90,7 +94,7 @@ final class SynthCommand implements Callable<Integer> {
             if (input.text != null) {
                 PhonemeIdMap map = Voices.phonemeIdMap(m);
                 TextFrontEnd frontEnd = new TextFrontEnd(new SentenceSplitter(), noNormalizeText ? null : new EnglishNormalizer(),
-                        new EspeakPhonemizer(Voices.espeakVoice(m)), lexicon == null ? Lexicon.empty() : Lexicon.read(lexicon));
+                        Phonemizers.create(phonemizer, Voices.espeakVoice(m)), lexicon == null ? Lexicon.empty() : Lexicon.read(lexicon));
                 for (String phonemes : frontEnd.phonemes(input.text)) {
                     PhonemeIdMap.Ids ids = map.sentence(phonemes);
                     if (!ids.unknown().isEmpty()) {

@@ -201,9 +201,12 @@ class SottoCliTest {
         Result synth = run("synth", "-m", model, "--text", "Hello world. Goodbye.", "--seed", "1", "-o", wav.toString());
         assertEquals(0, synth.code(), synth.err());
         assertTrue(synth.out().contains("2 sentence(s)"), synth.out());
-        Result java = run("phonemize", "--phonemizer", "java", "--text", "hi");
-        assertEquals(1, java.code());
-        assertTrue(java.err().contains("not built yet"), java.err());
+        Result java = run("phonemize", "--phonemizer", "java", "--text", "Hello world.");
+        assertEquals(0, java.code(), java.err());
+        assertEquals("həlˈoʊ wˈɜːld.", java.out().strip());
+        Result german = run("phonemize", "--phonemizer", "java", "--voice", "de", "--text", "Hallo");
+        assertEquals(1, german.code());
+        assertTrue(german.err().contains("English"), german.err());
     }
 
     @Test
