@@ -8,11 +8,8 @@ import dev.sotto.text.SentenceSplitter;
 import dev.sotto.text.TextFrontEnd;
 import dev.sotto.vits.VitsModel;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import picocli.CommandLine.ArgGroup;
@@ -28,16 +25,8 @@ final class PhonemizeCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    static final class Input {
-        @Option(names = "--text", paramLabel = "TEXT", description = "text to phonemize")
-        String text;
-
-        @Option(names = "--file", paramLabel = "FILE", description = "UTF-8 text file, phonemized line by line")
-        Path file;
-    }
-
     @ArgGroup(multiplicity = "1")
-    Input input;
+    TextInput input;
 
     @Option(names = "--phonemizer", defaultValue = "auto", paramLabel = "NAME",
             description = "espeak (espeak-ng, loaded at run time), java (pure Java, English) or auto: espeak-ng when "
@@ -76,8 +65,7 @@ final class PhonemizeCommand implements Callable<Integer> {
                     out.println(render(sentence, map));
                 }
             } else {
-                List<String> lines = Files.readAllLines(input.file, StandardCharsets.UTF_8);
-                for (String line : lines) {
+                for (String line : input.inputs()) {
                     out.println(p.phonemes(line).stream().map(s -> render(s, map)).collect(Collectors.joining(" ")));
                 }
             }
