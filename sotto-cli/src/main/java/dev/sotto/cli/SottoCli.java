@@ -13,7 +13,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = SottoCli.Version.class,
         description = "On-device neural speech generation for the JVM.",
-        subcommands = {SynthCommand.class, PhonemizeCommand.class, NormalizeCommand.class, ConvertCommand.class, BenchCommand.class, InspectCommand.class, QuantizeCommand.class,
+        subcommands = {SayCommand.class, SynthCommand.class, PhonemizeCommand.class, NormalizeCommand.class, ConvertCommand.class, BenchCommand.class, InspectCommand.class, QuantizeCommand.class,
                 SystemCommand.class, CommandLine.HelpCommand.class})
 public final class SottoCli implements Runnable {
 
@@ -44,7 +44,8 @@ public final class SottoCli implements Runnable {
         public int handleExecutionException(Exception e, CommandLine cmd, CommandLine.ParseResult parsed) {
             PrintWriter err = cmd.getErr();
             if (e instanceof UserError || e instanceof IOException || e instanceof IllegalArgumentException
-                    || e instanceof UncheckedIOException || e instanceof dev.sotto.text.PhonemizerException) {
+                    || e instanceof UncheckedIOException || e instanceof dev.sotto.text.PhonemizerException
+                    || e instanceof IllegalStateException) {
                 String msg = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
                 if (e instanceof java.nio.file.NoSuchFileException) {
                     msg = "no such file: " + msg;

@@ -219,4 +219,19 @@ class SottoCliTest {
         Result f = run("normalize", "--file", lines.toString());
         assertEquals("first\n\nforty-five percent\n", f.out());
     }
+
+    @Test
+    void saySpeaksToAFileWithTimings() throws IOException {
+        Path wav = dir.resolve("say.wav");
+        Path json = dir.resolve("say.json");
+        Result r = run("say", "-m", fixtures().resolve("tiny-r2.onnx").toString(), "--phonemizer", "java", "--speed", "1.2",
+                "-o", wav.toString(), "--timings", json.toString(), "Hello world. Goodbye!");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("2 sentence(s)"), r.out());
+        String t = Files.readString(json);
+        assertTrue(t.startsWith("{\"sentences\":[{\"text\":\"Hello world.\"") && t.contains("[\"Hello\","), t);
+        Result bad = run("say", "-m", fixtures().resolve("tiny-r2.onnx").toString(), "--speed", "0", "-o", wav.toString(), "hi");
+        assertEquals(1, bad.code());
+        assertTrue(bad.err().contains("speed"), bad.err());
+    }
 }

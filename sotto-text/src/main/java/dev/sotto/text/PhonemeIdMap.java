@@ -35,30 +35,35 @@ public final class PhonemeIdMap {
         }
     }
 
-    /** Ids of one sentence and the phonemes that had to be skipped. */
-    public record Ids(int[] ids, Set<String> unknown) {
+    /**
+     * Ids of one sentence, the symbol each id stands for ("^", "_", "$" or the phoneme), and the phonemes that
+     * had to be skipped.
+     */
+    public record Ids(int[] ids, String[] symbols, Set<String> unknown) {
     }
 
     public Ids sentence(String phonemes) {
         List<Integer> out = new ArrayList<>();
+        List<String> symbols = new ArrayList<>();
         Set<String> unknown = new LinkedHashSet<>();
-        add(out, BOS.codePointAt(0));
-        add(out, PAD.codePointAt(0));
+        add(out, symbols, BOS.codePointAt(0));
+        add(out, symbols, PAD.codePointAt(0));
         phonemes.codePoints().forEach(cp -> {
             if (ids.containsKey(cp)) {
-                add(out, cp);
-                add(out, PAD.codePointAt(0));
+                add(out, symbols, cp);
+                add(out, symbols, PAD.codePointAt(0));
             } else {
                 unknown.add(new String(Character.toChars(cp)));
             }
         });
-        add(out, EOS.codePointAt(0));
-        return new Ids(out.stream().mapToInt(Integer::intValue).toArray(), unknown);
+        add(out, symbols, EOS.codePointAt(0));
+        return new Ids(out.stream().mapToInt(Integer::intValue).toArray(), symbols.toArray(String[]::new), unknown);
     }
 
-    private void add(List<Integer> out, int codePoint) {
+    private void add(List<Integer> out, List<String> symbols, int codePoint) {
         for (int id : ids.get(codePoint)) {
             out.add(id);
+            symbols.add(new String(Character.toChars(codePoint)));
         }
     }
 }

@@ -1,0 +1,202 @@
+package dev.sotto.api;
+
+import dev.sotto.audio.SampleFormat;
+import dev.sotto.gguf.GgufArray;
+import dev.sotto.gguf.GgufFile;
+import dev.sotto.gguf.GgufFormatException;
+import dev.sotto.kernel.Kernels;
+import dev.sotto.onnx.PiperImporter;
+import dev.sotto.tensor.GgmlType;
+import dev.sotto.text.PhonemeIdMap;
+import dev.sotto.vits.VitsModel;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * A loaded voice: {@code Voice.load(path)}, then {@code voice.synthesize(text, options)} as many times as needed,
+ * from any number of threads (the weights are immutable and memory-mapped; each call keeps its own state).
+ * Closing the voice releases the mapping; calls after that fail.
+ */
+public final class Voice implements AutoCloseable {
+    private final VitsModel model;
+    private final PhonemeIdMap phonemeIds;
+    private final Kernels kernels;
+    private final String name;
+    private final String espeakVoice;
+    private final float noiseScale;
+    private final float lengthScale;
+    private final float noiseW;
+    private final List<String> speakerNames;
+    private volatile boolean closed;
+
+    private Voice(VitsModel model, Kernels kernels, String name) throws GgufFormatException {
+        this.model = model;
+        this.kernels = kernels;
+        this.name = name;
+        GgufFile f = model.file();
+        this.phonemeIds = phonemeIdMap(f);
+        this.espeakVoice = f.get("piper.espeak_voice").map(v -> v.asString()).filter(s -> !s.isBlank()).orElse("en-us");
+        this.noiseScale = defaultFloat(f, "piper.noise_scale", 0.667);
+        this.lengthScale = defaultFloat(f, "piper.length_scale", 1.0);
+        this.noiseW = defaultFloat(f, "piper.noise_w", 0.8);
+        this.speakerNames = f.get("piper.speakers").map(v -> List.of(v.asArray().strings())).orElse(List.of());
+    }
+
+    /** Loads a sotto GGUF voice, or a Piper {@code .onnx} (with its {@code .onnx.json} beside it) converted in memory. */
+    public static Voice load(Path path) throws IOException {
+        return load(path, Kernels.shared());
+    }
+
+    /** {@link #load(Path)} computing on the given kernels (and so on their thread pool). */
+    public static Voice load(Path path, Kernels kernels) throws IOException {
+        Objects.requireNonNull(path, "path");
+        if (!Files.isRegularFile(path)) {
+            throw new java.nio.file.NoSuchFileException(path.toString(), null, "no such voice file");
+        }
+        String file = path.getFileName().toString();
+        String name = file.replaceFirst("\\.(gguf|onnx)$", "");
+        VitsModel model;
+        if (file.toLowerCase(Locale.ROOT).endsWith(".onnx")) {
+            Path json = PiperImporter.defaultConfigPath(path);
+            if (!Files.exists(json)) {
+                throw new java.nio.file.NoSuchFileException(json.toString(), null, "the Piper config is missing beside the .onnx");
+            }
+            Path tmp = Files.createTempFile("sotto-", ".gguf");
+            try {
+                PiperImporter.convert(path, json, tmp, GgmlType.F32);
+                model = VitsModel.load(GgufFile.open(tmp)); // the mapping outlives the deleted file
+            } finally {
+                Files.deleteIfExists(tmp);
+            }
+        } else {
+            model = VitsModel.load(GgufFile.open(path));
+        }
+        try {
+            return new Voice(model, kernels, name);
+        } catch (GgufFormatException | RuntimeException e) {
+            model.close();
+            throw e;
+        }
+    }
+
+    private static float defaultFloat(GgufFile f, String key, double fallback) {
+        return (float) f.get(key).map(v -> v.asDouble()).orElse(fallback).doubleValue();
+    }
+
+    private static PhonemeIdMap phonemeIdMap(GgufFile f) throws GgufFormatException {
+        var phonemes = f.get("piper.phonemes");
+        var ids = f.get("piper.phoneme_ids");
+        if (phonemes.isEmpty() || ids.isEmpty()) {
+            return null;
+        }
+        String[] names = phonemes.get().asArray().strings();
+        GgufArray[] lists = (GgufArray[]) ids.get().asArray().values();
+        if (names.length != lists.length) {
+            throw new GgufFormatException("piper.phonemes and piper.phoneme_ids differ in length");
+        }
+        Map<String, int[]> map = new HashMap<>();
+        for (int i = 0; i < names.length; i++) {
+            int[] v = new int[lists[i].length()];
+            for (int j = 0; j < v.length; j++) {
+                v[j] = (int) lists[i].integerAt(j);
+            }
+            map.put(names[i], v);
+        }
+        try {
+            return new PhonemeIdMap(map);
+        } catch (IllegalArgumentException e) {
+            throw new GgufFormatException("bad phoneme id map: " + e.getMessage());
+        }
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public int sampleRate() {
+        return model.config().sampleRate();
+    }
+
+    public int speakerCount() {
+        return Math.max(1, model.config().speakers());
+    }
+
+    /** Speaker names by id (empty strings where the voice names none). */
+    public List<String> speakerNames() {
+        return speakerNames;
+    }
+
+    /** The espeak-ng voice the model was trained with. */
+    public String language() {
+        return espeakVoice;
+    }
+
+    /**
+     * Speech for {@code text}, produced lazily: each sentence is synthesized when the stream asks for it, so the
+     * first chunk is ready after the first sentence and memory does not grow with the text.
+     */
+    public SpeechStream synthesize(String text, SynthesisOptions options) {
+        requireOpen();
+        Objects.requireNonNull(text, "text");
+        Objects.requireNonNull(options, "options");
+        if (phonemeIds == null) {
+            throw new IllegalStateException("voice '" + name + "' has no phoneme id map; it cannot speak text");
+        }
+        if (options.speaker() >= speakerCount()) {
+            throw new IllegalArgumentException("speaker " + options.speaker() + " does not exist; voice '" + name + "' has "
+                    + speakerCount() + " speaker(s)");
+        }
+        return new SpeechStream(this, text, options);
+    }
+
+    /** Synthesizes {@code text} into a WAV file, written atomically. */
+    public void synthesizeToFile(String text, SynthesisOptions options, Path wav, SampleFormat format) throws IOException {
+        try (SpeechStream s = synthesize(text, options)) {
+            s.writeWav(wav, format);
+        }
+    }
+
+    void requireOpen() {
+        if (closed) {
+            throw new IllegalStateException("voice '" + name + "' is closed");
+        }
+    }
+
+    VitsModel model() {
+        return model;
+    }
+
+    Kernels kernels() {
+        return kernels;
+    }
+
+    PhonemeIdMap phonemeIds() {
+        return phonemeIds;
+    }
+
+    float defaultNoiseScale() {
+        return noiseScale;
+    }
+
+    float defaultLengthScale() {
+        return lengthScale;
+    }
+
+    float defaultNoiseW() {
+        return noiseW;
+    }
+
+    @Override
+    public void close() {
+        if (!closed) {
+            closed = true;
+            model.close();
+        }
+    }
+}

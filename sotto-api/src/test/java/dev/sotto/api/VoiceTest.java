@@ -1,0 +1,176 @@
+package dev.sotto.api;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.sotto.audio.SampleFormat;
+import dev.sotto.onnx.PiperImporter;
+import dev.sotto.tensor.GgmlType;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The synthesis API on the multi-speaker tiny fixture (random weights: it speaks noise, with real timing). */
+class VoiceTest {
+    private static final String TEXT = "Hello world. This is sotto, speaking from pure Java! Is it working?";
+    private static Voice voice;
+
+    @TempDir
+    static Path dir;
+
+    static Path fixtures() {
+        for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
+            Path candidate = p.resolveSibling("shared").resolve("fixtures").resolve("piper");
+            if (Files.isDirectory(candidate)) {
+                return candidate;
+            }
+        }
+        throw new IllegalStateException("Piper fixtures not found beside the project");
+    }
+
+    @BeforeAll
+    static void load() throws IOException {
+        Path gguf = dir.resolve("tiny.gguf");
+        Path onnx = fixtures().resolve("tiny-r1-3spk.onnx");
+        PiperImporter.convert(onnx, PiperImporter.defaultConfigPath(onnx), gguf, GgmlType.Q8_0);
+        voice = Voice.load(gguf);
+    }
+
+    @AfterAll
+    static void close() {
+        voice.close();
+    }
+
+    private static SynthesisOptions.Builder java() {
+        return SynthesisOptions.builder().phonemizer("java").seed(3);
+    }
+
+    @Test
+    void oneChunkPerSentenceWithExactTimings() {
+        List<AudioChunk> chunks = new ArrayList<>();
+        try (SpeechStream s = voice.synthesize(TEXT, java().build())) {
+            s.forEach(chunks::add);
+        }
+        assertEquals(3, chunks.size());
+        assertEquals("Hello world.", chunks.get(0).text());
+        for (AudioChunk c : chunks) {
+            assertEquals(voice.sampleRate(), c.sampleRate());
+            List<Timing> ph = c.phonemeTimings();
+            assertTrue(!ph.isEmpty());
+            for (int i = 1; i < ph.size(); i++) {
+                assertEquals(ph.get(i - 1).end(), ph.get(i).start(), "phoneme spans tile the sentence");
+            }
+            int speech = c.samples().length - c.silenceSamples();
+            assertTrue(ph.get(ph.size() - 1).end() <= speech);
+            assertEquals(0, ph.get(0).start() % 256, "spans sit on frame boundaries");
+            for (Timing w : c.wordTimings()) {
+                assertTrue(ph.stream().anyMatch(p -> p.start() == w.start()), "word starts where a phoneme starts");
+                assertTrue(ph.stream().anyMatch(p -> p.end() == w.end()), "word ends where a phoneme ends");
+            }
+        }
+        assertEquals(List.of("Hello", "world"), chunks.get(0).wordTimings().stream().map(Timing::label).toList());
+        assertEquals(0, chunks.get(2).silenceSamples());
+        assertEquals(Math.round(0.2f * voice.sampleRate()), chunks.get(0).silenceSamples());
+    }
+
+    @Test
+    void sameSeedSameAudioAcrossThreads() throws Exception {
+        SynthesisOptions o = java().speaker(2).build();
+        float[] reference = voice.synthesize(TEXT, o).readAll();
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        try {
+            List<Future<float[]>> results = new ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                int speaker = i % 3;
+                results.add(pool.submit(() -> voice.synthesize(TEXT, java().speaker(speaker).build()).readAll()));
+            }
+            float[] again = results.get(2).get(); // speaker 2, like the reference
+            assertEquals(reference.length, again.length);
+            double signal = 0;
+            double noise = 0;
+            for (int i = 0; i < reference.length; i++) {
+                signal += reference[i] * reference[i];
+                noise += (reference[i] - again[i]) * (reference[i] - again[i]);
+            }
+            assertTrue(noise == 0 || 10 * Math.log10(signal / noise) > 90, "concurrent call reproduces the sequential one");
+            for (Future<float[]> f : results) {
+                assertTrue(f.get().length > 0);
+            }
+        } finally {
+            pool.shutdown();
+        }
+    }
+
+    @Test
+    void volumeSpeedAndLimits() {
+        float[] normal = voice.synthesize("Hello world.", java().build()).readAll();
+        float[] quiet = voice.synthesize("Hello world.", java().volumeDb(-20).build()).readAll();
+        float[] loud = voice.synthesize("Hello world.", java().volumeDb(20).build()).readAll();
+        assertEquals(SpeechStream.PEAK, peak(normal), 1e-5);
+        assertEquals(SpeechStream.PEAK * 0.1, peak(quiet), 1e-4);
+        assertTrue(peak(loud) <= 1f && peak(loud) > 0.99f, "limited at full scale: " + peak(loud));
+        float[] fast = voice.synthesize("Hello world.", java().speed(2f).build()).readAll();
+        assertTrue(fast.length < 0.65 * normal.length, normal.length + " -> " + fast.length);
+    }
+
+    private static float peak(float[] a) {
+        float p = 0;
+        for (float v : a) {
+            p = Math.max(p, Math.abs(v));
+        }
+        return p;
+    }
+
+    @Test
+    void writesWavAndPcm() throws IOException {
+        Path wav = dir.resolve("out.wav");
+        voice.synthesizeToFile(TEXT, java().build(), wav, SampleFormat.S16);
+        ByteBuffer b = ByteBuffer.wrap(Files.readAllBytes(wav)).order(ByteOrder.LITTLE_ENDIAN);
+        assertEquals(0x46464952, b.getInt(0), "RIFF");
+        assertEquals(voice.sampleRate(), b.getInt(24));
+        int dataBytes = b.getInt(40);
+        assertEquals(Files.size(wav) - 44, dataBytes);
+        ByteArrayOutputStream pcm = new ByteArrayOutputStream();
+        voice.synthesize(TEXT, java().build()).writePcm(pcm);
+        assertEquals(dataBytes, pcm.size(), "same audio as raw PCM");
+    }
+
+    @Test
+    void badUseIsRefusedClearly() throws IOException {
+        assertThrows(IllegalArgumentException.class, () -> voice.synthesize("hi", java().speaker(7).build()));
+        assertThrows(IllegalArgumentException.class, () -> SynthesisOptions.builder().speed(0).build());
+        assertThrows(IllegalArgumentException.class, () -> SynthesisOptions.builder().volumeDb(99).build());
+        assertThrows(IllegalArgumentException.class, () -> SynthesisOptions.builder().phonemizer("festival").build());
+        SpeechStream once = voice.synthesize("Hi.", java().build());
+        once.readAll();
+        assertThrows(IllegalStateException.class, once::readAll);
+        assertEquals(0, voice.synthesize("   ", java().build()).readAll().length);
+        assertThrows(java.nio.file.NoSuchFileException.class, () -> Voice.load(dir.resolve("absent.gguf")));
+        Voice other = Voice.load(fixtures().resolve("tiny-r2.onnx"));
+        other.close();
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> other.synthesize("hi", java().build()));
+        assertTrue(e.getMessage().contains("closed"), e.getMessage());
+    }
+
+    @Test
+    void optionsBuilderRoundTrips() {
+        SynthesisOptions o = SynthesisOptions.builder().speaker(1).speed(1.5f).volumeDb(-3).variation(0.5f).seed(9)
+                .sentenceSilence(0.5f).phonemizer("java").normalize(false).build();
+        assertEquals(o, o.toBuilder().build());
+        assertArrayEquals(new float[] {1.5f, -3f, 0.5f, 0.5f}, new float[] {o.speed(), o.volumeDb(), o.variation(), o.sentenceSilence()});
+    }
+}

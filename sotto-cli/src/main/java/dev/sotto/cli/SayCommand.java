@@ -1,0 +1,170 @@
+package dev.sotto.cli;
+
+import dev.sotto.api.AudioChunk;
+import dev.sotto.api.SpeechStream;
+import dev.sotto.api.SynthesisOptions;
+import dev.sotto.api.Timing;
+import dev.sotto.api.Voice;
+import dev.sotto.audio.SampleFormat;
+import dev.sotto.io.AtomicFiles;
+import dev.sotto.text.Lexicon;
+import java.io.BufferedOutputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** Speaks text with the synthesis API: to a WAV file, as raw PCM on stdout, or through the speakers. */
+@Command(name = "say", mixinStandardHelpOptions = true,
+        description = "Speak text (argument or stdin): -o FILE.wav, --raw (s16le PCM on stdout, streamed), or play it.")
+final class SayCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(arity = "0..1", paramLabel = "TEXT", description = "the text (default: read stdin)")
+    String text;
+
+    @Option(names = {"-m", "--model"}, required = true, paramLabel = "VOICE", description = "a .gguf voice or a Piper .onnx")
+    Path model;
+
+    @Option(names = {"-o", "--output"}, paramLabel = "FILE.wav", description = "write a WAV file (atomically)")
+    Path output;
+
+    @Option(names = "--raw", description = "write s16le mono PCM to stdout as each sentence is ready")
+    boolean raw;
+
+    @Option(names = "--speed", defaultValue = "1", description = "speaking rate, 1 = the voice's (default: ${DEFAULT-VALUE})")
+    float speed;
+
+    @Option(names = "--volume", defaultValue = "0", paramLabel = "DB", description = "gain in dB, limited at full scale (default: ${DEFAULT-VALUE})")
+    float volume;
+
+    @Option(names = "--speaker", defaultValue = "0", description = "speaker id (default: ${DEFAULT-VALUE})")
+    int speaker;
+
+    @Option(names = "--variation", defaultValue = "1", description = "expressiveness: 0 flat, 1 the voice's (default: ${DEFAULT-VALUE})")
+    float variation;
+
+    @Option(names = "--seed", defaultValue = "0", description = "noise seed (default: ${DEFAULT-VALUE})")
+    long seed;
+
+    @Option(names = "--phonemizer", defaultValue = "auto", description = "auto, espeak or java (default: ${DEFAULT-VALUE})")
+    String phonemizer;
+
+    @Option(names = "--lexicon", paramLabel = "FILE", description = "user lexicon: lines of 'word<TAB>ipa'")
+    Path lexicon;
+
+    @Option(names = "--timings", paramLabel = "FILE.json", description = "write phoneme and word timings as JSON")
+    Path timings;
+
+    @Override
+    public Integer call() throws Exception {
+        String input = text != null ? text : new String(System.in.readAllBytes(), StandardCharsets.UTF_8);
+        if (input.isBlank()) {
+            throw new SottoCli.UserError("nothing to say: pass TEXT or pipe it on stdin");
+        }
+        if (output != null && raw) {
+            throw new SottoCli.UserError("choose one of -o FILE.wav and --raw");
+        }
+        SynthesisOptions options;
+        try {
+            options = SynthesisOptions.builder().speed(speed).volumeDb(volume).speaker(speaker).variation(variation).seed(seed)
+                    .phonemizer(phonemizer).lexicon(lexicon == null ? Lexicon.empty() : Lexicon.read(lexicon)).build();
+        } catch (IllegalArgumentException e) {
+            throw new SottoCli.UserError(e.getMessage());
+        }
+        List<AudioChunk> spoken = new ArrayList<>();
+        try (Voice voice = Voice.load(model); SpeechStream stream = voice.synthesize(input, options)) {
+            if (output != null) {
+                List<AudioChunk> chunks = new ArrayList<>();
+                stream.forEach(chunks::add);
+                spoken.addAll(chunks);
+                float[] all = concat(chunks);
+                dev.sotto.audio.Wav.write(output, all, voice.sampleRate(), SampleFormat.S16);
+                spec.commandLine().getOut().printf(Locale.ROOT, "%s: %.2f s, %d sentence(s)%n", output.getFileName(),
+                        all.length / (double) voice.sampleRate(), chunks.size());
+            } else if (raw) {
+                OutputStream out = new BufferedOutputStream(System.out);
+                for (AudioChunk c : stream) {
+                    out.write(dev.sotto.audio.Wav.encode(c.samples(), 0, c.samples().length, SampleFormat.S16));
+                    out.flush();
+                    spoken.add(c);
+                }
+            } else {
+                stream.play();
+            }
+        }
+        if (timings != null) {
+            writeTimings(timings, spoken);
+        }
+        return 0;
+    }
+
+    private static float[] concat(List<AudioChunk> chunks) {
+        int total = chunks.stream().mapToInt(c -> c.samples().length).sum();
+        float[] all = new float[total];
+        int at = 0;
+        for (AudioChunk c : chunks) {
+            System.arraycopy(c.samples(), 0, all, at, c.samples().length);
+            at += c.samples().length;
+        }
+        return all;
+    }
+
+    /** {"sample_rate":..,"sentences":[{"text":..,"start":s,"phonemes":[[label,start,end],..],"words":[..]}]} in seconds. */
+    static void writeTimings(Path file, List<AudioChunk> chunks) throws java.io.IOException {
+        StringBuilder sb = new StringBuilder("{\"sentences\":[");
+        double offset = 0;
+        for (int i = 0; i < chunks.size(); i++) {
+            AudioChunk c = chunks.get(i);
+            int rate = c.sampleRate();
+            sb.append(i == 0 ? "" : ",").append("{\"text\":").append(json(c.text())).append(",\"start\":")
+                    .append(String.format(Locale.ROOT, "%.4f", offset)).append(",\"phonemes\":");
+            appendSpans(sb, c.phonemeTimings(), rate, offset);
+            sb.append(",\"words\":");
+            appendSpans(sb, c.wordTimings(), rate, offset);
+            sb.append('}');
+            offset += c.seconds();
+        }
+        sb.append("]}\n");
+        AtomicFiles.write(file, tmp -> Files.writeString(tmp, sb.toString()));
+    }
+
+    private static void appendSpans(StringBuilder sb, List<Timing> spans, int rate, double offset) {
+        sb.append('[');
+        for (int i = 0; i < spans.size(); i++) {
+            Timing t = spans.get(i);
+            sb.append(i == 0 ? "" : ",").append('[').append(json(t.label())).append(',')
+                    .append(String.format(Locale.ROOT, "%.4f,%.4f", offset + t.startSeconds(rate), offset + t.endSeconds(rate))).append(']');
+        }
+        sb.append(']');
+    }
+
+    static String json(String s) {
+        StringBuilder sb = new StringBuilder("\"");
+        for (char c : s.toCharArray()) {
+            switch (c) {
+                case '"' -> sb.append("\\\"");
+                case '\\' -> sb.append("\\\\");
+                case '\n' -> sb.append("\\n");
+                default -> {
+                    if (c < 0x20) {
+                        sb.append(String.format("\\u%04x", (int) c));
+                    } else {
+                        sb.append(c);
+                    }
+                }
+            }
+        }
+        return sb.append('"').toString();
+    }
+}
