@@ -121,6 +121,16 @@ public final class Kernels {
         int blocksPerRun = (blocks + blockRuns - 1) / blockRuns;
         boolean direct = s.stride() == 1 && s.padLeft() == 0 && s.padRight() == 0 && !fusion.transformsInput();
         float[] columns = s.stride() == 1 ? null : stridedColumns(s, x, inLength, outLength, fusion);
+        // With a single time chunk every work item would stage the same slab: stage it once for all of them.
+        float[] shared = null;
+        if (!direct && columns == null && chunks == 1 && blockRuns > 1) {
+            int width = outLength + (s.kernelSize() - 1) * s.dilation();
+            shared = new float[Math.multiplyExact(s.inChannels(), width)];
+            for (int g = 0; g < s.groups(); g++) {
+                stage(x, inLength, g * s.inPerGroup(), s.inPerGroup(), -s.padLeft(), width, fusion, shared, g * s.inPerGroup() * width);
+            }
+        }
+        final float[] staged = shared;
         pool.parallelFor(Math.multiplyExact(Math.multiplyExact(s.groups(), blockRuns), chunks), item -> {
             int run = item % blockRuns;
             int chunk = (item / blockRuns) % chunks;
@@ -139,6 +149,12 @@ public final class Kernels {
                 src = columns;
                 srcStride = outLength;
                 srcBase = g * cin * outLength + t0;
+            } else if (staged != null) {
+                cin = s.inPerGroup();
+                taps = s.kernelSize();
+                srcStride = outLength + (taps - 1) * s.dilation();
+                src = staged;
+                srcBase = g * cin * srcStride + t0;
             } else if (direct) {
                 cin = s.inPerGroup();
                 taps = s.kernelSize();
@@ -151,7 +167,7 @@ public final class Kernels {
                 taps = s.kernelSize();
                 srcStride = n + (taps - 1) * s.dilation();
                 src = Scratch.get(cin * srcStride);
-                stage(x, inLength, g * cin, cin, t0 - s.padLeft(), srcStride, src, fusion);
+                stage(x, inLength, g * cin, cin, t0 - s.padLeft(), srcStride, fusion, src, 0);
                 srcBase = 0;
             }
             for (int block = run * blocksPerRun; block < Math.min(blocks, (run + 1) * blocksPerRun); block++) {
@@ -164,14 +180,15 @@ public final class Kernels {
     }
 
     /**
-     * {@code slab[c * stride + u] = transform(x[(c0 + c) * length + start + u])} for {@code u < stride}, zero where
-     * the index falls outside [0, length).
+     * {@code slab[slabOffset + c * stride + u] = transform(x[(c0 + c) * length + start + u])} for {@code u < stride},
+     * zero where the index falls outside [0, length).
      */
-    private static void stage(float[] x, int length, int c0, int channels, int start, int stride, float[] slab, ConvFusion fusion) {
+    private static void stage(float[] x, int length, int c0, int channels, int start, int stride, ConvFusion fusion,
+                              float[] slab, int slabOffset) {
         int lo = Math.max(0, -start);
         int hi = Math.min(stride, length - start);
         for (int c = 0; c < channels; c++) {
-            int row = c * stride;
+            int row = slabOffset + c * stride;
             if (lo > 0) {
                 java.util.Arrays.fill(slab, row, row + Math.min(lo, stride), 0f);
             }

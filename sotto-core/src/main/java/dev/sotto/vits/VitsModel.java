@@ -80,6 +80,28 @@ public final class VitsModel implements AutoCloseable {
      * plan) the predicted durations are replaced, so that two renderings can be compared sample by sample.
      */
     public Result synthesize(int[] ids, VitsParams p, Kernels k, int[] forcedFrames) {
+        Prepared u = prepare(ids, p, k, forcedFrames);
+        long t2 = System.nanoTime();
+        float[] z = flow.reverse(k, u.prior(), u.frameCount(), u.speaker());
+        long t3 = System.nanoTime();
+        float[] audio = decoder.decode(k, z, u.frameCount(), u.speaker());
+        long t4 = System.nanoTime();
+        return new Result(audio, u.frames(), new Timings(u.encoderNanos(), u.durationNanos(), t3 - t2, t4 - t3));
+    }
+
+    /**
+     * An utterance ready to decode: its durations are fixed and its latent prior drawn, so that any range of its
+     * frames can be rendered on its own ({@link #decode}).
+     *
+     * @param frames frames per phoneme id
+     * @param prior z_p [inter, frameCount]
+     * @param speaker speaker vector g, or null
+     */
+    public record Prepared(int[] frames, float[] prior, int frameCount, float[] speaker, long encoderNanos, long durationNanos) {
+    }
+
+    /** Runs the text encoder and duration predictor and draws the prior (everything before the flow). */
+    public Prepared prepare(int[] ids, VitsParams p, Kernels k, int[] forcedFrames) {
         if (ids.length == 0) {
             throw new IllegalArgumentException("no phoneme ids to speak");
         }
@@ -156,11 +178,184 @@ public final class VitsModel implements AutoCloseable {
             }
         }
         long t2 = System.nanoTime();
-        float[] z = flow.reverse(k, zp, ty, g);
-        long t3 = System.nanoTime();
-        float[] audio = decoder.decode(k, z, ty, g);
-        long t4 = System.nanoTime();
-        return new Result(audio, frames, new Timings(t1 - t0, t2 - t1, t3 - t2, t4 - t3));
+        return new Prepared(frames, zp, ty, g, t1 - t0, t2 - t1);
+    }
+
+    /**
+     * Samples of frames [from, to) of a prepared utterance, computed on a window with enough frames of context
+     * on each side ({@link #flowContextFrames()}, {@link #decoderContextFrames()}) that they equal those of the
+     * whole utterance up to float rounding. Rendering consecutive ranges streams one utterance.
+     */
+    public float[] decode(Prepared u, int from, int to, Kernels k) {
+        int ty = u.frameCount();
+        if (from < 0 || to > ty || from >= to) {
+            throw new IllegalArgumentException("frame range [" + from + ", " + to + ") outside [0, " + ty + ")");
+        }
+        int inter = cfg.inter();
+        int d = decoderContextFrames();
+        int a = Math.max(0, from - d);
+        int b = Math.min(ty, to + d);
+        int f = flowContextFrames();
+        int a2 = Math.max(0, a - f);
+        int b2 = Math.min(ty, b + f);
+        int w2 = b2 - a2;
+        float[] window = new float[inter * w2];
+        for (int c = 0; c < inter; c++) {
+            System.arraycopy(u.prior(), c * ty + a2, window, c * w2, w2);
+        }
+        float[] z = flow.reverse(k, window, w2, u.speaker());
+        int w = b - a;
+        float[] zd = new float[inter * w];
+        for (int c = 0; c < inter; c++) {
+            System.arraycopy(z, c * w2 + (a - a2), zd, c * w, w);
+        }
+        float[] audio = decoder.decode(k, zd, w, u.speaker());
+        int hop = cfg.hopLength();
+        return java.util.Arrays.copyOfRange(audio, (from - a) * hop, (to - a) * hop);
+    }
+
+    /**
+     * Streams a prepared utterance range by range ({@link #streamingBoundaries}): the flow runs in blocks that grow
+     * up to {@link #FLOW_BLOCK_FRAMES} frames, each with its context, and its output is kept, so each frame goes
+     * through the flow about once; each range is decoded with the decoder's context around it. Samples equal those of the
+     * whole utterance up to float rounding. One consumer at a time.
+     */
+    public final class Stream {
+        private final Prepared u;
+        private final Kernels k;
+        private final int[] bounds;
+        private final float[] z;     // [inter, frameCount], valid on [0, flowDone)
+        private int flowDone;
+        private int next;
+
+        private Stream(Prepared u, Kernels k) {
+            this.u = u;
+            this.k = k;
+            this.bounds = streamingBoundaries(u.frameCount());
+            this.z = new float[cfg.inter() * u.frameCount()];
+        }
+
+        public boolean hasNext() {
+            return next + 1 < bounds.length;
+        }
+
+        /** Frame range [start, end) of the next call to {@link #next()}. */
+        public int nextStartFrame() {
+            return bounds[next];
+        }
+
+        /** Samples of the next range. */
+        public float[] next() {
+            if (!hasNext()) {
+                throw new java.util.NoSuchElementException("the utterance has been streamed");
+            }
+            int from = bounds[next];
+            int to = bounds[next + 1];
+            next++;
+            int ty = u.frameCount();
+            int inter = cfg.inter();
+            int d = decoderContextFrames();
+            int a = Math.max(0, from - d);
+            int b = Math.min(ty, to + d);
+            while (flowDone < b) {
+                // Blocks grow like the ranges (the first covers just the first range) up to FLOW_BLOCK_FRAMES.
+                int x1 = Math.min(ty, Math.max(b, flowDone + Math.min(FLOW_BLOCK_FRAMES, 4 * flowDone)));
+                flowBlock(flowDone, x1);
+                flowDone = x1;
+            }
+            int w = b - a;
+            float[] zd = new float[inter * w];
+            for (int c = 0; c < inter; c++) {
+                System.arraycopy(z, c * ty + a, zd, c * w, w);
+            }
+            float[] audio = decoder.decode(k, zd, w, u.speaker());
+            int hop = cfg.hopLength();
+            return java.util.Arrays.copyOfRange(audio, (from - a) * hop, (to - a) * hop);
+        }
+
+        /** z on frames [x0, x1), from the flow run on [x0 - F, x1 + F). */
+        private void flowBlock(int x0, int x1) {
+            int ty = u.frameCount();
+            int inter = cfg.inter();
+            int f = flowContextFrames();
+            int a2 = Math.max(0, x0 - f);
+            int b2 = Math.min(ty, x1 + f);
+            int w2 = b2 - a2;
+            float[] window = new float[inter * w2];
+            for (int c = 0; c < inter; c++) {
+                System.arraycopy(u.prior(), c * ty + a2, window, c * w2, w2);
+            }
+            float[] out = flow.reverse(k, window, w2, u.speaker());
+            for (int c = 0; c < inter; c++) {
+                System.arraycopy(out, c * w2 + (x0 - a2), z, c * ty + x0, x1 - x0);
+            }
+        }
+    }
+
+    /** Most frames the streaming flow handles in one block. */
+    public static final int FLOW_BLOCK_FRAMES = 1024;
+
+    /** A stream over a prepared utterance. */
+    public Stream stream(Prepared u, Kernels k) {
+        return new Stream(u, k);
+    }
+
+    /** Frames in the first streamed range: small, so that the first audio comes quickly. */
+    public static final int FIRST_STREAM_FRAMES = 32;
+    /** Largest streamed range: long enough that the context windows cost little. */
+    public static final int MAX_STREAM_FRAMES = 512;
+
+    /**
+     * How to stream {@code frameCount} frames: ranges [r[i], r[i+1]) that start at {@link #FIRST_STREAM_FRAMES} and
+     * grow fourfold up to {@link #MAX_STREAM_FRAMES}, so the first audio is quick and later ranges amortise their
+     * context.
+     */
+    public static int[] streamingBoundaries(int frameCount) {
+        java.util.List<Integer> b = new java.util.ArrayList<>();
+        b.add(0);
+        int size = FIRST_STREAM_FRAMES;
+        int at = 0;
+        while (at < frameCount) {
+            at = Math.min(frameCount, at + size);
+            b.add(at);
+            size = Math.min(MAX_STREAM_FRAMES, size * 4);
+        }
+        return b.stream().mapToInt(Integer::intValue).toArray();
+    }
+
+    /** Frames on each side that the coupling flow's output depends on: its WaveNets' reach, added up. */
+    public int flowContextFrames() {
+        int reach = 0;
+        int dilation = 1;
+        for (int i = 0; i < cfg.wnLayers(); i++) {
+            reach += (cfg.wnKernel() - 1) / 2 * dilation;
+            dilation *= cfg.wnDilationRate();
+        }
+        return reach * cfg.flowIds().length + 1;
+    }
+
+    /**
+     * Frames on each side that the decoder's output depends on: conv_pre, then per stage the transposed
+     * convolution and the widest residual block, converted to frames at that stage's rate, and conv_post.
+     */
+    public int decoderContextFrames() {
+        double frames = (cfg.decPreKernel() - 1) / 2.0;
+        int rate = 1;
+        for (int i = 0; i < cfg.upsampleRates().length; i++) {
+            double samples = cfg.upsampleKernels()[i] / 2.0;
+            double widest = 0;
+            for (int j = 0; j < cfg.resblockKernels().length; j++) {
+                double reach = 0;
+                for (int dil : cfg.resblockDilations()[j]) {
+                    reach += (cfg.resblockKernels()[j] - 1) / 2.0 * (dil + (cfg.resblockType() == 1 ? 1 : 0));
+                }
+                widest = Math.max(widest, reach);
+            }
+            rate *= cfg.upsampleRates()[i];
+            frames += (samples + widest) / rate + 1.0 / rate * cfg.upsampleRates()[i];
+        }
+        frames += (cfg.decPostKernel() - 1) / 2.0 / rate;
+        return (int) Math.ceil(frames) + 1;
     }
 
     @Override
