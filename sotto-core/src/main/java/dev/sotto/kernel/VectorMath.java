@@ -80,6 +80,28 @@ public final class VectorMath {
         return (float) (Math.tanh(t) / (1.0 + Math.exp(-s)));
     }
 
+    /** {@code x[i] = exp(x[i] - shift)} for {@code i < n}, returning their sum (the core of a softmax). */
+    public static float expShiftedSum(float[] x, int n, float shift) {
+        int i = 0;
+        float sum = 0f;
+        if (Simd.ENABLED) {
+            var f = Vectors.F;
+            FloatVector acc = FloatVector.zero(f);
+            for (int end = n - Vectors.L; i <= end; i += Vectors.L) {
+                FloatVector e = FloatVector.fromArray(f, x, i).sub(shift).lanewise(VectorOperators.EXP);
+                e.intoArray(x, i);
+                acc = acc.add(e);
+            }
+            sum = acc.reduceLanes(VectorOperators.ADD);
+        }
+        for (; i < n; i++) {
+            float e = (float) Math.exp(x[i] - shift);
+            x[i] = e;
+            sum += e;
+        }
+        return sum;
+    }
+
     /** In-place tanh. */
     public static void tanh(float[] x, int off, int n) {
         int i = 0;

@@ -118,12 +118,7 @@ final class TextEncoder {
                     scores[j] = s;
                     max = Math.max(max, s);
                 }
-                float sum = 0f;
-                for (int j = 0; j < t; j++) {
-                    float e = (float) Math.exp(scores[j] - max);
-                    scores[j] = e;
-                    sum += e;
-                }
+                float sum = VectorMath.expShiftedSum(scores, t, max);
                 java.util.Arrays.fill(acc, 0f);
                 for (int j = 0; j < t; j++) {
                     float p = scores[j] / sum;

@@ -71,6 +71,23 @@ class VectorMathTest {
     }
 
     @Test
+    void expShiftedSumMatchesScalar() {
+        Random rnd = new Random(5);
+        for (int n = 0; n <= 70; n++) {
+            float[] x = random(rnd, n, 3);
+            float[] ref = x.clone();
+            float sum = VectorMath.expShiftedSum(x, n, 1.5f);
+            double expected = 0;
+            for (int i = 0; i < n; i++) {
+                float e = (float) Math.exp(ref[i] - 1.5f);
+                assertEquals(e, x[i], 4 * Math.ulp(e), "n=" + n + " i=" + i);
+                expected += e;
+            }
+            assertEquals(expected, sum, 1e-5 * (1 + expected));
+        }
+    }
+
+    @Test
     void leakyReluMatchesDefinition() {
         Random rnd = new Random(4);
         for (int n = 0; n <= 40; n++) {
