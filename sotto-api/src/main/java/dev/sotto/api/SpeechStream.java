@@ -28,13 +28,17 @@ import javax.sound.sampled.LineUnavailableException;
 import javax.sound.sampled.SourceDataLine;
 
 /**
- * The speech of one {@link Voice#synthesize} call, one {@link AudioChunk} per sentence, synthesized as it is
- * read. Iterate it, write it ({@link #writeWav(Path, SampleFormat)}, {@link #writePcm(OutputStream)}) or
- * {@link #play()} it; it can be consumed once. Not thread-safe (one consumer).
+ * The speech of one {@link Voice#synthesize} call as {@link AudioChunk}s, synthesized as they are read: each
+ * sentence is prepared (text encoder, durations) when reached, then decoded in growing frame ranges, the first of
+ * about a third of a second, so playback can start long before the sentence is done (the chunks join into
+ * exactly the audio of whole-sentence decoding). Iterate it, write it ({@link #writeWav(Path, SampleFormat)},
+ * {@link #writePcm(OutputStream)}) or {@link #play()} it; it can be consumed once. Not thread-safe (one consumer).
  */
 public final class SpeechStream implements Iterable<AudioChunk>, AutoCloseable {
-    /** Peak level a sentence is normalised to before the volume is applied (headroom below full scale). */
-    static final float PEAK = 0.95f;
+    /** Level above which the limiter starts to bend the waveform. */
+    static final float KNEE = 0.9f;
+    /** The limiter's ceiling, just under full scale. */
+    static final float CEILING = 0.999f;
 
     private final Voice voice;
     private final SynthesisOptions options;
@@ -43,7 +47,14 @@ public final class SpeechStream implements Iterable<AudioChunk>, AutoCloseable {
     private final Deque<String> pendingPhonemes = new ArrayDeque<>();
     private String currentText = "";
     private int index;
+    private int sentenceIndex;
     private boolean consumed;
+    // The sentence being streamed: its model stream, timings (in sentence samples) and position.
+    private VitsModel.Stream stream;
+    private String streamPhonemes;
+    private List<Timing> sentencePhonemes;
+    private List<Timing> sentenceWords;
+    private int sentenceSample;
 
     SpeechStream(Voice voice, String text, SynthesisOptions options) {
         this.voice = voice;
@@ -85,52 +96,71 @@ public final class SpeechStream implements Iterable<AudioChunk>, AutoCloseable {
 
     /** The next chunk, or null at the end. */
     private AudioChunk advance() {
-        while (pendingPhonemes.isEmpty()) {
-            if (sentences.isEmpty()) {
-                return null;
+        if (stream == null || !stream.hasNext()) {
+            while (pendingPhonemes.isEmpty()) {
+                if (sentences.isEmpty()) {
+                    return null;
+                }
+                currentText = sentences.poll();
+                pendingPhonemes.addAll(frontEnd.phonemes(currentText));
             }
-            currentText = sentences.poll();
-            pendingPhonemes.addAll(frontEnd.phonemes(currentText));
+            voice.requireOpen();
+            startSentence(pendingPhonemes.poll());
         }
         voice.requireOpen();
-        String phonemes = pendingPhonemes.poll();
-        boolean last = pendingPhonemes.isEmpty() && sentences.isEmpty();
-        return render(currentText, phonemes, last);
+        float[] audio = stream.next();
+        applyLevel(audio, options.volumeDb());
+        int start = sentenceSample;
+        int end = start + audio.length;
+        sentenceSample = end;
+        boolean sentenceDone = !stream.hasNext();
+        boolean last = sentenceDone && pendingPhonemes.isEmpty() && sentences.isEmpty();
+        int rate = voice.sampleRate();
+        int silence = sentenceDone && !last ? Math.round(options.sentenceSilence() * rate) : 0;
+        float[] samples = silence == 0 ? audio : java.util.Arrays.copyOf(audio, audio.length + silence);
+        return new AudioChunk(samples, rate, index++, sentenceIndex - 1, currentText, streamPhonemes, startingIn(sentencePhonemes, start, end),
+                startingIn(sentenceWords, start, end), silence);
     }
 
-    private AudioChunk render(String text, String phonemes, boolean last) {
+    private void startSentence(String phonemes) {
         PhonemeIdMap.Ids ids = voice.phonemeIds().sentence(phonemes);
         VitsParams p = new VitsParams(voice.defaultNoiseScale() * options.variation(), voice.defaultLengthScale() / options.speed(),
-                voice.defaultNoiseW() * options.variation(), options.speaker(), options.seed() + index);
-        VitsModel.Result r = voice.model().synthesize(ids.ids(), p, voice.kernels());
-        float[] audio = r.audio();
-        applyLevel(audio, options.volumeDb());
-        int rate = voice.sampleRate();
-        int silence = last ? 0 : Math.round(options.sentenceSilence() * rate);
-        float[] samples = silence == 0 ? audio : java.util.Arrays.copyOf(audio, audio.length + silence);
-        List<Timing> phonemeTimings = new ArrayList<>();
-        List<Timing> wordTimings = new ArrayList<>();
-        timings(ids.symbols(), r.frames(), voice.model().config().hopLength(), text, phonemeTimings, wordTimings);
-        return new AudioChunk(samples, rate, index++, text, phonemes, phonemeTimings, wordTimings, silence);
+                voice.defaultNoiseW() * options.variation(), options.speaker(), options.seed() + sentenceIndex++);
+        VitsModel model = voice.model();
+        VitsModel.Prepared u = model.prepare(ids.ids(), p, voice.kernels(), null);
+        stream = model.stream(u, voice.kernels());
+        streamPhonemes = phonemes;
+        sentencePhonemes = new ArrayList<>();
+        sentenceWords = new ArrayList<>();
+        timings(ids.symbols(), u.frames(), model.config().hopLength(), currentText, sentencePhonemes, sentenceWords);
+        sentenceSample = 0;
+    }
+
+    /** The spans that start in [start, end) of the sentence, moved to be relative to {@code start}. */
+    private static List<Timing> startingIn(List<Timing> spans, int start, int end) {
+        List<Timing> out = new ArrayList<>();
+        for (Timing t : spans) {
+            if (t.start() >= start && t.start() < end) {
+                out.add(new Timing(t.label(), t.start() - start, t.end() - start));
+            }
+        }
+        return out;
     }
 
     /**
-     * Piper-style loudness (peak normalised, here to {@link #PEAK}), then the volume in dB; where that would
-     * exceed full scale the sentence is scaled down to it instead of clipping.
+     * The volume in dB, then a soft limiter: samples above {@link #KNEE} are bent towards {@link #CEILING} and never
+     * cross it, so loud settings do not clip. Sample by sample, so chunks of a stream match at their joins.
      */
     static void applyLevel(float[] audio, float volumeDb) {
-        float peak = 0f;
-        for (float v : audio) {
-            peak = Math.max(peak, Math.abs(v));
-        }
-        if (peak < 1e-8f) {
-            java.util.Arrays.fill(audio, 0f);
-            return;
-        }
-        float gain = (float) (PEAK / peak * Math.pow(10, volumeDb / 20.0));
-        gain = Math.min(gain, 1f / peak); // limit: the loudest sample reaches full scale, never beyond
+        float gain = (float) Math.pow(10, volumeDb / 20.0);
+        float room = CEILING - KNEE;
         for (int i = 0; i < audio.length; i++) {
-            audio[i] *= gain;
+            float v = audio[i] * gain;
+            float a = Math.abs(v);
+            if (a > KNEE) {
+                v = Math.copySign(KNEE + room * (float) Math.tanh((a - KNEE) / room), v);
+            }
+            audio[i] = v;
         }
     }
 
@@ -260,5 +290,6 @@ public final class SpeechStream implements Iterable<AudioChunk>, AutoCloseable {
     public void close() {
         sentences.clear();
         pendingPhonemes.clear();
+        stream = null;
     }
 }

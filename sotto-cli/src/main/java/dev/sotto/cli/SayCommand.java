@@ -91,7 +91,7 @@ final class SayCommand implements Callable<Integer> {
                 float[] all = concat(chunks);
                 dev.sotto.audio.Wav.write(output, all, voice.sampleRate(), SampleFormat.S16);
                 spec.commandLine().getOut().printf(Locale.ROOT, "%s: %.2f s, %d sentence(s)%n", output.getFileName(),
-                        all.length / (double) voice.sampleRate(), chunks.size());
+                        all.length / (double) voice.sampleRate(), chunks.isEmpty() ? 0 : chunks.get(chunks.size() - 1).sentence() + 1);
             } else if (raw) {
                 OutputStream out = new BufferedOutputStream(System.out);
                 for (AudioChunk c : stream) {
@@ -120,14 +120,18 @@ final class SayCommand implements Callable<Integer> {
         return all;
     }
 
-    /** {"sample_rate":..,"sentences":[{"text":..,"start":s,"phonemes":[[label,start,end],..],"words":[..]}]} in seconds. */
+    /**
+     * {"chunks":[{"sentence":n,"text":..,"start":s,"phonemes":[[label,start,end],..],"words":[..]}]}, times in seconds
+     * from the start of the audio; each chunk lists the phonemes and words that start in it.
+     */
     static void writeTimings(Path file, List<AudioChunk> chunks) throws java.io.IOException {
-        StringBuilder sb = new StringBuilder("{\"sentences\":[");
+        StringBuilder sb = new StringBuilder("{\"chunks\":[");
         double offset = 0;
         for (int i = 0; i < chunks.size(); i++) {
             AudioChunk c = chunks.get(i);
             int rate = c.sampleRate();
-            sb.append(i == 0 ? "" : ",").append("{\"text\":").append(json(c.text())).append(",\"start\":")
+            sb.append(i == 0 ? "" : ",").append("{\"sentence\":").append(c.sentence()).append(",\"text\":").append(json(c.text()))
+                    .append(",\"start\":")
                     .append(String.format(Locale.ROOT, "%.4f", offset)).append(",\"phonemes\":");
             appendSpans(sb, c.phonemeTimings(), rate, offset);
             sb.append(",\"words\":");

@@ -229,7 +229,7 @@ class SottoCliTest {
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("2 sentence(s)"), r.out());
         String t = Files.readString(json);
-        assertTrue(t.startsWith("{\"sentences\":[{\"text\":\"Hello world.\"") && t.contains("[\"Hello\","), t);
+        assertTrue(t.startsWith("{\"chunks\":[{\"sentence\":0,\"text\":\"Hello world.\"") && t.contains("[\"Hello\","), t);
         Result bad = run("say", "-m", fixtures().resolve("tiny-r2.onnx").toString(), "--speed", "0", "-o", wav.toString(), "hi");
         assertEquals(1, bad.code());
         assertTrue(bad.err().contains("speed"), bad.err());

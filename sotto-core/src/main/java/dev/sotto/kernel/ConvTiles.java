@@ -22,38 +22,59 @@ final class ConvTiles {
     private ConvTiles() {
     }
 
+    /**
+     * Four output rows. Split into a loop over pairs of full vectors and a masked tail, each in its own method:
+     * as one method it was too large for the C1 compiler's register allocator, which left it running unintrinsified
+     * vector code until on-stack replacement, many times slower.
+     */
     static void tile4(float[] xp, int xBase, int xStride, int cin, int taps, int dil,
                       float[] w, float[] out, int outBase, int outStride, int n, float[] init1, float[] init2,
                       float b0, float b1, float b2, float b3) {
+        int pairs = n / (2 * Vectors.L) * (2 * Vectors.L);
+        if (pairs > 0) {
+            tile4Pairs(xp, xBase, xStride, cin, taps, dil, w, out, outBase, outStride, pairs, init1, init2, b0, b1, b2, b3);
+        }
+        if (pairs < n) {
+            tile4Tail(xp, xBase, xStride, cin, taps, dil, w, out, outBase, outStride, pairs, n, init1, init2, b0, b1, b2, b3);
+        }
+    }
+
+    /** The bias plus what init1 and init2 hold at {@code index} (each may be null). */
+    private static FloatVector start(float bias, float[] init1, float[] init2, int index) {
+        FloatVector v = FloatVector.broadcast(Vectors.F, bias);
+        if (init1 != null) {
+            v = v.add(FloatVector.fromArray(Vectors.F, init1, index));
+        }
+        if (init2 != null) {
+            v = v.add(FloatVector.fromArray(Vectors.F, init2, index));
+        }
+        return v;
+    }
+
+    /** The same, masked. */
+    private static FloatVector start(float bias, float[] init1, float[] init2, int index, VectorMask<Float> m) {
+        FloatVector v = FloatVector.broadcast(Vectors.F, bias);
+        if (init1 != null) {
+            v = v.add(FloatVector.fromArray(Vectors.F, init1, index, m));
+        }
+        if (init2 != null) {
+            v = v.add(FloatVector.fromArray(Vectors.F, init2, index, m));
+        }
+        return v;
+    }
+
+    /** Time steps [0, n) in pairs of full vectors (n a multiple of 2L). */
+    private static void tile4Pairs(float[] xp, int xBase, int xStride, int cin, int taps, int dil,
+                                   float[] w, float[] out, int outBase, int outStride, int n, float[] init1, float[] init2,
+                                   float b0, float b1, float b2, float b3) {
         var f = Vectors.F;
         int lanes = Vectors.L;
         int o0 = outBase, o1 = outBase + outStride, o2 = o1 + outStride, o3 = o2 + outStride;
-        int t = 0;
-        for (; t + 2 * lanes <= n; t += 2 * lanes) {
-            FloatVector a00 = FloatVector.broadcast(f, b0), a01 = a00;
-            FloatVector a10 = FloatVector.broadcast(f, b1), a11 = a10;
-            FloatVector a20 = FloatVector.broadcast(f, b2), a21 = a20;
-            FloatVector a30 = FloatVector.broadcast(f, b3), a31 = a30;
-            if (init1 != null) {
-                a00 = a00.add(FloatVector.fromArray(f, init1, o0 + t));
-                a01 = a01.add(FloatVector.fromArray(f, init1, o0 + t + lanes));
-                a10 = a10.add(FloatVector.fromArray(f, init1, o1 + t));
-                a11 = a11.add(FloatVector.fromArray(f, init1, o1 + t + lanes));
-                a20 = a20.add(FloatVector.fromArray(f, init1, o2 + t));
-                a21 = a21.add(FloatVector.fromArray(f, init1, o2 + t + lanes));
-                a30 = a30.add(FloatVector.fromArray(f, init1, o3 + t));
-                a31 = a31.add(FloatVector.fromArray(f, init1, o3 + t + lanes));
-            }
-            if (init2 != null) {
-                a00 = a00.add(FloatVector.fromArray(f, init2, o0 + t));
-                a01 = a01.add(FloatVector.fromArray(f, init2, o0 + t + lanes));
-                a10 = a10.add(FloatVector.fromArray(f, init2, o1 + t));
-                a11 = a11.add(FloatVector.fromArray(f, init2, o1 + t + lanes));
-                a20 = a20.add(FloatVector.fromArray(f, init2, o2 + t));
-                a21 = a21.add(FloatVector.fromArray(f, init2, o2 + t + lanes));
-                a30 = a30.add(FloatVector.fromArray(f, init2, o3 + t));
-                a31 = a31.add(FloatVector.fromArray(f, init2, o3 + t + lanes));
-            }
+        for (int t = 0; t < n; t += 2 * lanes) {
+            FloatVector a00 = start(b0, init1, init2, o0 + t), a01 = start(b0, init1, init2, o0 + t + lanes);
+            FloatVector a10 = start(b1, init1, init2, o1 + t), a11 = start(b1, init1, init2, o1 + t + lanes);
+            FloatVector a20 = start(b2, init1, init2, o2 + t), a21 = start(b2, init1, init2, o2 + t + lanes);
+            FloatVector a30 = start(b3, init1, init2, o3 + t), a31 = start(b3, init1, init2, o3 + t + lanes);
             int wi = 0;
             for (int c = 0; c < cin; c++) {
                 int xi = xBase + c * xStride + t;
@@ -83,25 +104,21 @@ final class ConvTiles {
             a30.intoArray(out, o3 + t);
             a31.intoArray(out, o3 + t + lanes);
         }
-        // Tail: one vector at a time, the last one masked.
-        for (; t < n; t += lanes) {
+    }
+
+    /** Time steps [from, n) one vector at a time, the last one masked. */
+    private static void tile4Tail(float[] xp, int xBase, int xStride, int cin, int taps, int dil,
+                                  float[] w, float[] out, int outBase, int outStride, int from, int n, float[] init1, float[] init2,
+                                  float b0, float b1, float b2, float b3) {
+        var f = Vectors.F;
+        int lanes = Vectors.L;
+        int o0 = outBase, o1 = outBase + outStride, o2 = o1 + outStride, o3 = o2 + outStride;
+        for (int t = from; t < n; t += lanes) {
             VectorMask<Float> m = f.indexInRange(t, n);
-            FloatVector a0 = FloatVector.broadcast(f, b0);
-            FloatVector a1 = FloatVector.broadcast(f, b1);
-            FloatVector a2 = FloatVector.broadcast(f, b2);
-            FloatVector a3 = FloatVector.broadcast(f, b3);
-            if (init1 != null) {
-                a0 = a0.add(FloatVector.fromArray(f, init1, o0 + t, m));
-                a1 = a1.add(FloatVector.fromArray(f, init1, o1 + t, m));
-                a2 = a2.add(FloatVector.fromArray(f, init1, o2 + t, m));
-                a3 = a3.add(FloatVector.fromArray(f, init1, o3 + t, m));
-            }
-            if (init2 != null) {
-                a0 = a0.add(FloatVector.fromArray(f, init2, o0 + t, m));
-                a1 = a1.add(FloatVector.fromArray(f, init2, o1 + t, m));
-                a2 = a2.add(FloatVector.fromArray(f, init2, o2 + t, m));
-                a3 = a3.add(FloatVector.fromArray(f, init2, o3 + t, m));
-            }
+            FloatVector a0 = start(b0, init1, init2, o0 + t, m);
+            FloatVector a1 = start(b1, init1, init2, o1 + t, m);
+            FloatVector a2 = start(b2, init1, init2, o2 + t, m);
+            FloatVector a3 = start(b3, init1, init2, o3 + t, m);
             int wi = 0;
             for (int c = 0; c < cin; c++) {
                 int xi = xBase + c * xStride + t;
@@ -126,19 +143,10 @@ final class ConvTiles {
         int lanes = Vectors.L;
         int t = 0;
         for (; t + 4 * lanes <= n; t += 4 * lanes) {
-            FloatVector a0 = FloatVector.broadcast(f, b0), a1 = a0, a2 = a0, a3 = a0;
-            if (init1 != null) {
-                a0 = a0.add(FloatVector.fromArray(f, init1, outBase + t));
-                a1 = a1.add(FloatVector.fromArray(f, init1, outBase + t + lanes));
-                a2 = a2.add(FloatVector.fromArray(f, init1, outBase + t + 2 * lanes));
-                a3 = a3.add(FloatVector.fromArray(f, init1, outBase + t + 3 * lanes));
-            }
-            if (init2 != null) {
-                a0 = a0.add(FloatVector.fromArray(f, init2, outBase + t));
-                a1 = a1.add(FloatVector.fromArray(f, init2, outBase + t + lanes));
-                a2 = a2.add(FloatVector.fromArray(f, init2, outBase + t + 2 * lanes));
-                a3 = a3.add(FloatVector.fromArray(f, init2, outBase + t + 3 * lanes));
-            }
+            FloatVector a0 = start(b0, init1, init2, outBase + t);
+            FloatVector a1 = start(b0, init1, init2, outBase + t + lanes);
+            FloatVector a2 = start(b0, init1, init2, outBase + t + 2 * lanes);
+            FloatVector a3 = start(b0, init1, init2, outBase + t + 3 * lanes);
             int wi = 0;
             for (int c = 0; c < cin; c++) {
                 int xi = xBase + c * xStride + t;
@@ -157,13 +165,7 @@ final class ConvTiles {
         }
         for (; t < n; t += lanes) {
             VectorMask<Float> m = f.indexInRange(t, n);
-            FloatVector a0 = FloatVector.broadcast(f, b0);
-            if (init1 != null) {
-                a0 = a0.add(FloatVector.fromArray(f, init1, outBase + t, m));
-            }
-            if (init2 != null) {
-                a0 = a0.add(FloatVector.fromArray(f, init2, outBase + t, m));
-            }
+            FloatVector a0 = start(b0, init1, init2, outBase + t, m);
             int wi = 0;
             for (int c = 0; c < cin; c++) {
                 int xi = xBase + c * xStride + t;
