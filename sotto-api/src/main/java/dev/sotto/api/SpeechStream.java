@@ -56,12 +56,32 @@ public final class SpeechStream implements Iterable<AudioChunk>, AutoCloseable {
     private List<Timing> sentenceWords;
     private int sentenceSample;
 
-    SpeechStream(Voice voice, String text, SynthesisOptions options) {
+    // Phrase cache: chunks replayed from it, or recorded for it (key non-null) and stored when the stream ends.
+    private final Iterator<AudioChunk> replay;
+    private final PhraseCache cache;
+    private final String cacheKey;
+    private final List<AudioChunk> recorded = new ArrayList<>();
+
+    SpeechStream(Voice voice, String text, SynthesisOptions options, PhraseCache cache, String cacheKey) {
         this.voice = voice;
         this.options = options;
         this.frontEnd = new TextFrontEnd(new SentenceSplitter(), options.normalize() ? new EnglishNormalizer() : null,
                 Phonemizers.create(options.phonemizer(), voice.language()), options.lexicon());
         this.sentences = new ArrayDeque<>(new SentenceSplitter().split(text));
+        this.replay = null;
+        this.cache = cache;
+        this.cacheKey = cacheKey;
+    }
+
+    /** A stream replaying cached chunks. */
+    SpeechStream(Voice voice, SynthesisOptions options, List<AudioChunk> cached) {
+        this.voice = voice;
+        this.options = options;
+        this.frontEnd = null;
+        this.sentences = new ArrayDeque<>();
+        this.replay = cached.iterator();
+        this.cache = null;
+        this.cacheKey = null;
     }
 
     public int sampleRate() {
@@ -96,6 +116,21 @@ public final class SpeechStream implements Iterable<AudioChunk>, AutoCloseable {
 
     /** The next chunk, or null at the end. */
     private AudioChunk advance() {
+        if (replay != null) {
+            return replay.hasNext() ? replay.next() : null;
+        }
+        AudioChunk c = synthesizeNext();
+        if (cacheKey != null) {
+            if (c != null) {
+                recorded.add(c);
+            } else {
+                cache.put(cacheKey, List.copyOf(recorded));
+            }
+        }
+        return c;
+    }
+
+    private AudioChunk synthesizeNext() {
         if (stream == null || !stream.hasNext()) {
             while (pendingPhonemes.isEmpty()) {
                 if (sentences.isEmpty()) {

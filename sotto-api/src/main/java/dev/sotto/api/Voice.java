@@ -33,6 +33,8 @@ public final class Voice implements AutoCloseable {
     private final float lengthScale;
     private final float noiseW;
     private final List<String> speakerNames;
+    private final String digest;
+    private volatile PhraseCache cache;
     private volatile boolean closed;
 
     private Voice(VitsModel model, Kernels kernels, String name) throws GgufFormatException {
@@ -46,6 +48,21 @@ public final class Voice implements AutoCloseable {
         this.lengthScale = defaultFloat(f, "piper.length_scale", 1.0);
         this.noiseW = defaultFloat(f, "piper.noise_w", 0.8);
         this.speakerNames = f.get("piper.speakers").map(v -> List.of(v.asArray().strings())).orElse(List.of());
+        this.digest = digest(f);
+    }
+
+    /**
+     * Identity of the voice for cache keys: SHA-256 of the GGUF header (metadata, including the whole config,
+     * and tensor names, shapes, types and offsets). Voices converted differently differ in it.
+     */
+    private static String digest(GgufFile f) {
+        try {
+            java.security.MessageDigest md = java.security.MessageDigest.getInstance("SHA-256");
+            md.update(f.headerBytes().asByteBuffer());
+            return java.util.HexFormat.of().formatHex(md.digest());
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** Loads a sotto GGUF voice, or a Piper {@code .onnx} (with its {@code .onnx.json} beside it) converted in memory. */
@@ -152,7 +169,34 @@ public final class Voice implements AutoCloseable {
             throw new IllegalArgumentException("speaker " + options.speaker() + " does not exist; voice '" + name + "' has "
                     + speakerCount() + " speaker(s)");
         }
-        return new SpeechStream(this, text, options);
+        PhraseCache c = cache;
+        if (c == null) {
+            return new SpeechStream(this, text, options, null, null);
+        }
+        String key = PhraseCache.key(digest, text, options);
+        List<AudioChunk> cached = c.get(key);
+        return cached != null ? new SpeechStream(this, options, cached) : new SpeechStream(this, text, options, c, key);
+    }
+
+    /**
+     * Keeps rendered phrases in {@code cache} (null to stop): a phrase synthesized to the end is stored, and the same
+     * text with the same options is then replayed from the cache. Returns this voice.
+     */
+    public Voice useCache(PhraseCache cache) {
+        this.cache = cache;
+        return this;
+    }
+
+    /** Renders {@code phrases} into the cache ahead of time (needs {@link #useCache}). */
+    public void prewarm(List<String> phrases, SynthesisOptions options) {
+        if (cache == null) {
+            throw new IllegalStateException("prewarm needs a phrase cache: call useCache first");
+        }
+        for (String p : phrases) {
+            try (SpeechStream s = synthesize(p, options)) {
+                s.readAll();
+            }
+        }
     }
 
     /** Synthesizes {@code text} into a WAV file, written atomically. */

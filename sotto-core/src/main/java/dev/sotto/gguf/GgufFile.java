@@ -130,6 +130,11 @@ public final class GgufFile implements AutoCloseable {
         return t;
     }
 
+    /** The bytes before the tensor data (header, metadata, tensor infos): a read-only slice of the mapping. */
+    public MemorySegment headerBytes() {
+        return file.asSlice(0, Math.min(header.dataOffset(), file.byteSize()));
+    }
+
     /** The tensor's bytes: a read-only slice of the mapping. */
     public MemorySegment data(GgufTensorInfo t) {
         return file.asSlice(header.dataOffset() + t.offset(), t.byteSize());

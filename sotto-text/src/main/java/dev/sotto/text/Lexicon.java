@@ -58,6 +58,11 @@ public final class Lexicon {
         return of(m);
     }
 
+    /** A stable summary of the entries (for cache keys). */
+    public String fingerprint() {
+        return new java.util.TreeMap<>(entries).toString();
+    }
+
     public boolean isEmpty() {
         return entries.isEmpty();
     }
