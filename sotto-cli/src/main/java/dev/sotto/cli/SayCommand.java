@@ -63,7 +63,7 @@ final class SayCommand implements Callable<Integer> {
     @Option(names = "--lexicon", paramLabel = "FILE", description = "user lexicon: lines of 'word<TAB>ipa'")
     Path lexicon;
 
-    @Option(names = "--timings", paramLabel = "FILE.json", description = "write phoneme and word timings as JSON")
+    @Option(names = "--timings", paramLabel = "FILE", description = "write timings: .json (phonemes and words), .srt or .vtt (sentences as subtitles)")
     Path timings;
 
     @Override
@@ -104,9 +104,62 @@ final class SayCommand implements Callable<Integer> {
             }
         }
         if (timings != null) {
-            writeTimings(timings, spoken);
+            String name = timings.getFileName().toString().toLowerCase(Locale.ROOT);
+            if (name.endsWith(".srt") || name.endsWith(".vtt")) {
+                String subtitles = subtitles(spoken, name.endsWith(".vtt"));
+                AtomicFiles.write(timings, tmp -> Files.writeString(tmp, subtitles));
+            } else {
+                writeTimings(timings, spoken);
+            }
         }
         return 0;
+    }
+
+    /** One cue per sentence, from its first word's start to its last word's end. */
+    static String subtitles(List<AudioChunk> chunks, boolean vtt) {
+        StringBuilder sb = new StringBuilder(vtt ? "WEBVTT\n\n" : "");
+        double offset = 0;
+        int cue = 0;
+        int sentence = -1;
+        double start = 0;
+        double end = 0;
+        String text = "";
+        for (AudioChunk c : chunks) {
+            if (c.sentence() != sentence) {
+                if (sentence >= 0) {
+                    cue = appendCue(sb, cue, start, end, text, vtt);
+                }
+                sentence = c.sentence();
+                text = c.text();
+                start = Double.NaN;
+            }
+            for (Timing w : c.wordTimings()) {
+                if (Double.isNaN(start)) {
+                    start = offset + w.startSeconds(c.sampleRate());
+                }
+                end = offset + w.endSeconds(c.sampleRate());
+            }
+            offset += c.seconds();
+        }
+        if (sentence >= 0) {
+            appendCue(sb, cue, start, end, text, vtt);
+        }
+        return sb.toString();
+    }
+
+    /** Appends cue number {@code count + 1} (if it has words) and returns the cue count. */
+    private static int appendCue(StringBuilder sb, int count, double start, double end, String text, boolean vtt) {
+        if (Double.isNaN(start)) {
+            return count;
+        }
+        sb.append(count + 1).append('\n').append(clock(start, vtt)).append(" --> ").append(clock(end, vtt)).append('\n')
+                .append(text).append("\n\n");
+        return count + 1;
+    }
+
+    private static String clock(double seconds, boolean vtt) {
+        long ms = Math.round(seconds * 1000);
+        return String.format(Locale.ROOT, "%02d:%02d:%02d%s%03d", ms / 3_600_000, ms / 60_000 % 60, ms / 1000 % 60, vtt ? "." : ",", ms % 1000);
     }
 
     private static float[] concat(List<AudioChunk> chunks) {

@@ -230,6 +230,12 @@ class SottoCliTest {
         assertTrue(r.out().contains("2 sentence(s)"), r.out());
         String t = Files.readString(json);
         assertTrue(t.startsWith("{\"chunks\":[{\"sentence\":0,\"text\":\"Hello world.\"") && t.contains("[\"Hello\","), t);
+        Path srt = dir.resolve("say.srt");
+        Result sub = run("say", "-m", fixtures().resolve("tiny-r2.onnx").toString(), "--phonemizer", "java",
+                "-o", wav.toString(), "--timings", srt.toString(), "Hello world. Goodbye!");
+        assertEquals(0, sub.code(), sub.err());
+        String cues = Files.readString(srt);
+        assertTrue(cues.startsWith("1\n00:00:00,") && cues.contains("\nHello world.\n\n2\n") && cues.contains("\nGoodbye!\n"), cues);
         Result bad = run("say", "-m", fixtures().resolve("tiny-r2.onnx").toString(), "--speed", "0", "-o", wav.toString(), "hi");
         assertEquals(1, bad.code());
         assertTrue(bad.err().contains("speed"), bad.err());
