@@ -61,7 +61,7 @@ public final class PhraseCache {
             MessageDigest md = MessageDigest.getInstance("SHA-256");
             String k = voiceDigest + '\u0000' + text + '\u0000' + o.speaker() + '|' + o.speed() + '|' + o.volumeDb() + '|'
                     + o.variation() + '|' + o.seed() + '|' + o.sentenceSilence() + '|' + o.phonemizer() + '|' + o.normalize() + '|'
-                    + o.lexicon().fingerprint();
+                    + o.lexicon().fingerprint() + '|' + o.lowPower();
             return HexFormat.of().formatHex(md.digest(k.getBytes(StandardCharsets.UTF_8)));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);

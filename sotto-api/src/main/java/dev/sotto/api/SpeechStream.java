@@ -160,7 +160,7 @@ public final class SpeechStream implements Iterable<AudioChunk>, AutoCloseable {
     private void startSentence(String phonemes) {
         PhonemeIdMap.Ids ids = voice.phonemeIds().sentence(phonemes);
         VitsParams p = new VitsParams(voice.defaultNoiseScale() * options.variation(), voice.defaultLengthScale() / options.speed(),
-                voice.defaultNoiseW() * options.variation(), options.speaker(), options.seed() + sentenceIndex++);
+                voice.defaultNoiseW() * options.variation(), options.speaker(), options.seed() + sentenceIndex++, options.lowPower());
         VitsModel model = voice.model();
         VitsModel.Prepared u = model.prepare(ids.ids(), p, voice.kernels(), null);
         stream = model.stream(u, voice.kernels());

@@ -15,9 +15,11 @@ import java.util.Objects;
  * @param phonemizer "auto" (espeak-ng when installed, else pure Java), "espeak" or "java"
  * @param normalize whether numbers, dates and symbols are written out before phonemization
  * @param lexicon user pronunciations
+ * @param lowPower skip every other text-encoder layer and all but one residual block per decoder stage: about
+ *     1.6x less work, at a loss of quality (measured in LowPowerReportTest)
  */
 public record SynthesisOptions(int speaker, float speed, float volumeDb, float variation, long seed, float sentenceSilence,
-                               String phonemizer, boolean normalize, Lexicon lexicon) {
+                               String phonemizer, boolean normalize, Lexicon lexicon, boolean lowPower) {
 
     public SynthesisOptions {
         if (speaker < 0) {
@@ -62,6 +64,7 @@ public record SynthesisOptions(int speaker, float speed, float volumeDb, float v
         b.phonemizer = phonemizer;
         b.normalize = normalize;
         b.lexicon = lexicon;
+        b.lowPower = lowPower;
         return b;
     }
 
@@ -76,6 +79,7 @@ public record SynthesisOptions(int speaker, float speed, float volumeDb, float v
         private String phonemizer = "auto";
         private boolean normalize = true;
         private Lexicon lexicon = Lexicon.empty();
+        private boolean lowPower = false;
 
         public Builder speaker(int id) {
             this.speaker = id;
@@ -122,8 +126,14 @@ public record SynthesisOptions(int speaker, float speed, float volumeDb, float v
             return this;
         }
 
+        public Builder lowPower(boolean on) {
+            this.lowPower = on;
+            return this;
+        }
+
         public SynthesisOptions build() {
-            return new SynthesisOptions(speaker, speed, volumeDb, variation, seed, sentenceSilence, phonemizer, normalize, lexicon);
+            return new SynthesisOptions(speaker, speed, volumeDb, variation, seed, sentenceSilence, phonemizer, normalize, lexicon,
+                    lowPower);
         }
     }
 }

@@ -51,6 +51,9 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--json", description = "print the result as one JSON object on the last line")
     boolean json;
 
+    @Option(names = "--low-power", description = "measure low-power mode")
+    boolean lowPower;
+
     @Override
     public Integer call() throws Exception {
         if (text != null) {
@@ -67,7 +70,7 @@ final class BenchCommand implements Callable<Integer> {
         try (ComputePool pool = new ComputePool(n); VitsModel m = voice.open()) {
             Kernels k = new Kernels(pool);
             int[] input = ids != null ? Voices.parseIds(ids) : defaultIds(m.config().vocabSize());
-            VitsParams p = VitsParams.deterministic(lengthScale, 0);
+            VitsParams p = VitsParams.deterministic(lengthScale, 0).withLowPower(lowPower);
             for (int i = 0; i < warmup; i++) {
                 m.synthesize(input, p, k);
             }

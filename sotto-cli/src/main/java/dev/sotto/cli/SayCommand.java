@@ -63,6 +63,9 @@ final class SayCommand implements Callable<Integer> {
     @Option(names = "--lexicon", paramLabel = "FILE", description = "user lexicon: lines of 'word<TAB>ipa'")
     Path lexicon;
 
+    @Option(names = "--low-power", description = "less work (about 1.6x) at a loss of quality: for devices on battery")
+    boolean lowPower;
+
     @Option(names = "--timings", paramLabel = "FILE", description = "write timings: .json (phonemes and words), .srt or .vtt (sentences as subtitles)")
     Path timings;
 
@@ -78,7 +81,7 @@ final class SayCommand implements Callable<Integer> {
         SynthesisOptions options;
         try {
             options = SynthesisOptions.builder().speed(speed).volumeDb(volume).speaker(speaker).variation(variation).seed(seed)
-                    .phonemizer(phonemizer).lexicon(lexicon == null ? Lexicon.empty() : Lexicon.read(lexicon)).build();
+                    .phonemizer(phonemizer).lexicon(lexicon == null ? Lexicon.empty() : Lexicon.read(lexicon)).lowPower(lowPower).build();
         } catch (IllegalArgumentException e) {
             throw new SottoCli.UserError(e.getMessage());
         }

@@ -84,14 +84,18 @@ final class HifiGanDecoder {
         post = w.conv("dec.conv_post", new Conv1dShape(ch, 1, kq, 1, 1, (kq - 1) / 2, kq - 1 - (kq - 1) / 2, 1));
     }
 
-    /** Waveform [T * hop] from latent z [I, T]. */
-    float[] decode(Kernels k, float[] z, int t, float[] speaker) {
+    /**
+     * Waveform [T * hop] from latent z [I, T]. In low-power mode each stage runs only its first residual block
+     * instead of the mean of all of them.
+     */
+    float[] decode(Kernels k, float[] z, int t, float[] speaker, boolean lowPower) {
         float[] x = pre.apply(k, z, t);
         int ch = cfg.decInitial();
         if (cond != null && speaker != null) {
             Ops.addPerChannel(x, cond.applyToVector(k, speaker), ch, t);
         }
         int kernels = cfg.resblockKernels().length;
+        int used = lowPower ? 1 : kernels;
         float divisor = 1f; // the previous stage's output is a sum of `kernels` blocks: its mean is taken on input
         for (int i = 0; i < ups.length; i++) {
             x = ups[i].apply(k, x, t, LEAKY.dividingInputBy(divisor));
@@ -102,11 +106,11 @@ final class HifiGanDecoder {
             float[] a = new float[n];
             float[] b = new float[n];
             float[] c = cfg.resblockType() == 1 ? new float[n] : null;
-            for (int j = 0; j < kernels; j++) {
+            for (int j = 0; j < used; j++) {
                 resblocks[i * kernels + j].apply(k, x, t, sum, j > 0, a, b, c);
             }
             x = sum;
-            divisor = kernels;
+            divisor = used;
         }
         float[] y = post.apply(k, x, t, ConvFusion.leakyInput(0.01f).dividingInputBy(divisor));
         VectorMath.tanh(y, 0, t);

@@ -50,7 +50,7 @@ final class TextEncoder {
         this.proj = w.conv("enc_p.proj", Conv1dShape.pointwise(h, 2 * cfg.inter()));
     }
 
-    Output encode(Kernels k, int[] ids) {
+    Output encode(Kernels k, int[] ids, boolean lowPower) {
         int h = cfg.hidden();
         int t = ids.length;
         // x [H, T] = Emb[ids]^T * sqrt(H)
@@ -64,6 +64,9 @@ final class TextEncoder {
             }
         }
         for (int i = 0; i < blocks.length; i++) {
+            if (lowPower && i % 2 == 1) {
+                continue; // low-power mode: every other block
+            }
             Block b = blocks[i];
             float[] y = attention(k, b, x, t);
             Ops.addInPlace(y, x, h * t);

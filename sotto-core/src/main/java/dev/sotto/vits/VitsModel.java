@@ -84,7 +84,7 @@ public final class VitsModel implements AutoCloseable {
         long t2 = System.nanoTime();
         float[] z = flow.reverse(k, u.prior(), u.frameCount(), u.speaker());
         long t3 = System.nanoTime();
-        float[] audio = decoder.decode(k, z, u.frameCount(), u.speaker());
+        float[] audio = decoder.decode(k, z, u.frameCount(), u.speaker(), u.lowPower());
         long t4 = System.nanoTime();
         return new Result(audio, u.frames(), new Timings(u.encoderNanos(), u.durationNanos(), t3 - t2, t4 - t3));
     }
@@ -97,7 +97,8 @@ public final class VitsModel implements AutoCloseable {
      * @param prior z_p [inter, frameCount]
      * @param speaker speaker vector g, or null
      */
-    public record Prepared(int[] frames, float[] prior, int frameCount, float[] speaker, long encoderNanos, long durationNanos) {
+    public record Prepared(int[] frames, float[] prior, int frameCount, float[] speaker, long encoderNanos, long durationNanos,
+                           boolean lowPower) {
     }
 
     /** Runs the text encoder and duration predictor and draws the prior (everything before the flow). */
@@ -128,7 +129,7 @@ public final class VitsModel implements AutoCloseable {
         int t = ids.length;
 
         long t0 = System.nanoTime();
-        TextEncoder.Output enc = encoder.encode(k, ids);
+        TextEncoder.Output enc = encoder.encode(k, ids, p.lowPower());
         long t1 = System.nanoTime();
         float[] logw = durations.logDurations(k, enc.x(), t, g, p.noiseW(), noise);
         int[] frames = new int[t];
@@ -178,7 +179,7 @@ public final class VitsModel implements AutoCloseable {
             }
         }
         long t2 = System.nanoTime();
-        return new Prepared(frames, zp, ty, g, t1 - t0, t2 - t1);
+        return new Prepared(frames, zp, ty, g, t1 - t0, t2 - t1, p.lowPower());
     }
 
     /**
@@ -209,7 +210,7 @@ public final class VitsModel implements AutoCloseable {
         for (int c = 0; c < inter; c++) {
             System.arraycopy(z, c * w2 + (a - a2), zd, c * w, w);
         }
-        float[] audio = decoder.decode(k, zd, w, u.speaker());
+        float[] audio = decoder.decode(k, zd, w, u.speaker(), u.lowPower());
         int hop = cfg.hopLength();
         return java.util.Arrays.copyOfRange(audio, (from - a) * hop, (to - a) * hop);
     }
@@ -268,7 +269,7 @@ public final class VitsModel implements AutoCloseable {
             for (int c = 0; c < inter; c++) {
                 System.arraycopy(z, c * ty + a, zd, c * w, w);
             }
-            float[] audio = decoder.decode(k, zd, w, u.speaker());
+            float[] audio = decoder.decode(k, zd, w, u.speaker(), u.lowPower());
             int hop = cfg.hopLength();
             return java.util.Arrays.copyOfRange(audio, (from - a) * hop, (to - a) * hop);
         }

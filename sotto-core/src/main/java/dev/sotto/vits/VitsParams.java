@@ -8,8 +8,20 @@ package dev.sotto.vits;
  * @param noiseW scale of the duration predictor's noise (variation of rhythm), usually 0.8
  * @param speaker speaker id (0 for single-speaker voices)
  * @param seed seed of the noise generator, so that equal requests give equal audio
+ * @param lowPower skip every other text-encoder layer and all but the first residual block of each decoder stage:
+ *     much less work for a device on battery, at a measured loss of quality (see LowPowerReportTest)
  */
-public record VitsParams(float noiseScale, float lengthScale, float noiseW, int speaker, long seed) {
+public record VitsParams(float noiseScale, float lengthScale, float noiseW, int speaker, long seed, boolean lowPower) {
+
+    /** Full-quality parameters. */
+    public VitsParams(float noiseScale, float lengthScale, float noiseW, int speaker, long seed) {
+        this(noiseScale, lengthScale, noiseW, speaker, seed, false);
+    }
+
+    /** The same parameters in low-power mode (or not). */
+    public VitsParams withLowPower(boolean on) {
+        return new VitsParams(noiseScale, lengthScale, noiseW, speaker, seed, on);
+    }
 
     public VitsParams {
         if (!(noiseScale >= 0f && noiseScale <= 10f)) {
