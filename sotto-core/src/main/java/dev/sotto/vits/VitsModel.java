@@ -188,31 +188,12 @@ public final class VitsModel implements AutoCloseable {
      * whole utterance up to float rounding. Rendering consecutive ranges streams one utterance.
      */
     public float[] decode(Prepared u, int from, int to, Kernels k) {
-        int ty = u.frameCount();
-        if (from < 0 || to > ty || from >= to) {
-            throw new IllegalArgumentException("frame range [" + from + ", " + to + ") outside [0, " + ty + ")");
+        if (from < 0 || to > u.frameCount() || from >= to) {
+            throw new IllegalArgumentException("frame range [" + from + ", " + to + ") outside [0, " + u.frameCount() + ")");
         }
-        int inter = cfg.inter();
-        int d = decoderContextFrames();
-        int a = Math.max(0, from - d);
-        int b = Math.min(ty, to + d);
-        int f = flowContextFrames();
-        int a2 = Math.max(0, a - f);
-        int b2 = Math.min(ty, b + f);
-        int w2 = b2 - a2;
-        float[] window = new float[inter * w2];
-        for (int c = 0; c < inter; c++) {
-            System.arraycopy(u.prior(), c * ty + a2, window, c * w2, w2);
-        }
-        float[] z = flow.reverse(k, window, w2, u.speaker());
-        int w = b - a;
-        float[] zd = new float[inter * w];
-        for (int c = 0; c < inter; c++) {
-            System.arraycopy(z, c * w2 + (a - a2), zd, c * w, w);
-        }
-        float[] audio = decoder.decode(k, zd, w, u.speaker(), u.lowPower());
-        int hop = cfg.hopLength();
-        return java.util.Arrays.copyOfRange(audio, (from - a) * hop, (to - a) * hop);
+        Stream s = new Stream(u, k);
+        s.flowDone = Math.max(0, from - decoderContextFrames()); // only this range's window is needed
+        return s.decodeRange(from, to);
     }
 
     /**
@@ -253,6 +234,11 @@ public final class VitsModel implements AutoCloseable {
             int from = bounds[next];
             int to = bounds[next + 1];
             next++;
+            return decodeRange(from, to);
+        }
+
+        /** Samples of frames [from, to): the flow extended as far as the decoder's window needs, then the decoder. */
+        private float[] decodeRange(int from, int to) {
             int ty = u.frameCount();
             int inter = cfg.inter();
             int d = decoderContextFrames();
