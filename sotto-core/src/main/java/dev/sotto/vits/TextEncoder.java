@@ -4,7 +4,9 @@ import dev.sotto.gguf.GgufFormatException;
 import dev.sotto.kernel.Conv1dShape;
 import dev.sotto.kernel.Kernels;
 import dev.sotto.kernel.VectorMath;
+import dev.sotto.tensor.GgmlType;
 import dev.sotto.tensor.WeightMatrix;
+import java.lang.foreign.MemorySegment;
 
 /**
  * VITS text encoder: phoneme embedding times sqrt(H), then post-norm transformer blocks with windowed
@@ -87,60 +89,77 @@ final class TextEncoder {
     /**
      * Multi-head attention with relative positions (window w, embeddings shared by the heads):
      * score_ij = (q_i . k_j + q_i . Ek[j - i + w]) / sqrt(d) for |j - i| <= w (only the first term otherwise),
-     * out_i = sum_j p_ij (v_j + Ev[j - i + w]). Returns conv_o(out) [H, T]. Rows i are spread over the pool.
+     * out_i = sum_j p_ij (v_j + Ev[j - i + w]). The two T x T products run on the convolution kernels; the
+     * windowed relative terms are added around them. Returns conv_o(out) [H, T].
      */
     private float[] attention(Kernels k, Block b, float[] x, int t) {
         int h = cfg.hidden();
         int d = cfg.headDim();
-        int heads = cfg.heads();
         int w = cfg.window();
         float invSqrtD = (float) (1.0 / Math.sqrt(d));
-        // Per head, rows of d contiguous values: qT[head][i * d + c] (pre-scaled by 1/sqrt(d)), kT, vT.
-        float[][] qT = perHeadRows(b.q.apply(k, x, t), heads, d, t, invSqrtD);
-        float[][] kT = perHeadRows(b.k.apply(k, x, t), heads, d, t, 1f);
-        float[][] vT = perHeadRows(b.v.apply(k, x, t), heads, d, t, 1f);
+        float[][] qT = perHeadRows(b.q.apply(k, x, t), cfg.heads(), d, t, invSqrtD); // [T, d] per head, scaled
+        float[] kk = b.k.apply(k, x, t);
+        float[] v = b.v.apply(k, x, t);
         float[] out = new float[h * t];
-        int rowsPerItem = 16;
-        int itemsPerHead = (t + rowsPerItem - 1) / rowsPerItem;
-        k.pool().parallelFor(heads * itemsPerHead, item -> {
-            int head = item / itemsPerHead;
-            int i0 = (item % itemsPerHead) * rowsPerItem;
-            float[] q = qT[head];
-            float[] kk = kT[head];
-            float[] v = vT[head];
-            float[] scores = new float[t];
-            float[] acc = new float[d];
-            for (int i = i0; i < Math.min(t, i0 + rowsPerItem); i++) {
-                float max = Float.NEGATIVE_INFINITY;
-                for (int j = 0; j < t; j++) {
-                    float s = VectorMath.dot(q, i * d, kk, j * d, d);
-                    int r = j - i;
-                    if (r >= -w && r <= w) {
-                        s += VectorMath.dot(q, i * d, b.relK, (r + w) * d, d);
-                    }
-                    scores[j] = s;
-                    max = Math.max(max, s);
-                }
-                float sum = VectorMath.expShiftedSum(scores, t, max);
-                java.util.Arrays.fill(acc, 0f);
-                for (int j = 0; j < t; j++) {
-                    float p = scores[j] / sum;
-                    scores[j] = p;
-                    VectorMath.axpy(p, v, j * d, acc, 0, d);
-                }
+        float[] scores = new float[t * t];
+        float[] probsT = new float[t * t];
+        float[] headOut = new float[d * t];
+        for (int head = 0; head < cfg.heads(); head++) {
+            int base = head * d * t;
+            // scores [T(i), T(j)] = Q^T K over this head's channels
+            WeightMatrix q = new WeightMatrix(GgmlType.F32, t, d, MemorySegment.ofArray(qT[head]));
+            float[] keys = java.util.Arrays.copyOfRange(kk, base, base + d * t);
+            k.matMul(q, null, keys, t, scores);
+            float[] qh = qT[head];
+            for (int i = 0; i < t; i++) {
+                int row = i * t;
                 for (int r = -w; r <= w; r++) {
                     int j = i + r;
                     if (j >= 0 && j < t) {
-                        VectorMath.axpy(scores[j], b.relV, (r + w) * d, acc, 0, d);
+                        scores[row + j] += VectorMath.dot(qh, i * d, b.relK, (r + w) * d, d);
                     }
                 }
-                int base = head * d * t;
-                for (int c = 0; c < d; c++) {
-                    out[base + c * t + i] = acc[c];
+            }
+            softmaxRows(scores, t);
+            for (int i = 0; i < t; i++) {
+                for (int j = 0; j < t; j++) {
+                    probsT[j * t + i] = scores[i * t + j];
                 }
             }
-        });
+            // out [d, T(i)] = V [d, T(j)] P^T
+            WeightMatrix values = new WeightMatrix(GgmlType.F32, d, t, MemorySegment.ofArray(v).asSlice(4L * base, 4L * d * t));
+            k.matMul(values, null, probsT, t, headOut);
+            for (int i = 0; i < t; i++) {
+                for (int r = -w; r <= w; r++) {
+                    int j = i + r;
+                    if (j >= 0 && j < t) {
+                        float p = scores[i * t + j];
+                        int e = (r + w) * d;
+                        for (int c = 0; c < d; c++) {
+                            headOut[c * t + i] += p * b.relV[e + c];
+                        }
+                    }
+                }
+            }
+            System.arraycopy(headOut, 0, out, base, d * t);
+        }
         return b.o.apply(k, out, t);
+    }
+
+    /** Softmax of each row of {@code m} [T, T] in place. */
+    private static void softmaxRows(float[] m, int t) {
+        float[] row = new float[t];
+        for (int i = 0; i < t; i++) {
+            System.arraycopy(m, i * t, row, 0, t);
+            float max = Float.NEGATIVE_INFINITY;
+            for (float s : row) {
+                max = Math.max(max, s);
+            }
+            float sum = VectorMath.expShiftedSum(row, t, max);
+            for (int j = 0; j < t; j++) {
+                m[i * t + j] = row[j] / sum;
+            }
+        }
     }
 
     /** [H, T] -> per head [T, d] (row i holds channels head*d .. head*d + d - 1 at time i), times {@code scale}. */
