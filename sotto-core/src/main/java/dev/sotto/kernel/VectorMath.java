@@ -41,21 +41,6 @@ public final class VectorMath {
         return s;
     }
 
-    /** y[yo + i] += alpha * x[xo + i]. */
-    public static void axpy(float alpha, float[] x, int xo, float[] y, int yo, int n) {
-        int i = 0;
-        if (Simd.ENABLED) {
-            var f = Vectors.F;
-            FloatVector av = FloatVector.broadcast(f, alpha);
-            for (int end = n - Vectors.L; i <= end; i += Vectors.L) {
-                FloatVector.fromArray(f, x, xo + i).fma(av, FloatVector.fromArray(f, y, yo + i)).intoArray(y, yo + i);
-            }
-        }
-        for (; i < n; i++) {
-            y[yo + i] += alpha * x[xo + i];
-        }
-    }
-
     /**
      * WaveNet gate: {@code out[oo + i] = tanh(a[to + i] + gt) * sigmoid(a[so + i] + gs)}. The vector path uses
      * the JDK's vector tanh and exp (a few ulp from {@link Math}).

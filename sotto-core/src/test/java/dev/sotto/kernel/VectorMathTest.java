@@ -33,23 +33,6 @@ class VectorMathTest {
     }
 
     @Test
-    void axpyMatchesScalar() {
-        Random rnd = new Random(2);
-        for (int n = 0; n <= 70; n++) {
-            float[] x = random(rnd, n + 1, 1);
-            float[] y = random(rnd, n + 2, 1);
-            float[] expected = y.clone();
-            for (int i = 0; i < n; i++) {
-                expected[2 + i] += 0.37f * x[1 + i];
-            }
-            VectorMath.axpy(0.37f, x, 1, y, 2, n);
-            for (int i = 0; i < y.length; i++) {
-                assertEquals(expected[i], y[i], 1e-6f * (1 + Math.abs(expected[i])), "n=" + n + " i=" + i);
-            }
-        }
-    }
-
-    @Test
     void gateAndTanhMatchScalarWithinAFewUlps() {
         Random rnd = new Random(3);
         for (int n = 0; n <= 70; n++) {
