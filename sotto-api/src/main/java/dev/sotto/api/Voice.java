@@ -1,21 +1,14 @@
 package dev.sotto.api;
 
 import dev.sotto.audio.SampleFormat;
-import dev.sotto.gguf.GgufArray;
 import dev.sotto.gguf.GgufFile;
 import dev.sotto.gguf.GgufFormatException;
 import dev.sotto.kernel.Kernels;
-import dev.sotto.onnx.PiperImporter;
-import dev.sotto.tensor.GgmlType;
 import dev.sotto.text.PhonemeIdMap;
 import dev.sotto.vits.VitsModel;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
-import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -42,11 +35,11 @@ public final class Voice implements AutoCloseable {
         this.kernels = kernels;
         this.name = name;
         GgufFile f = model.file();
-        this.phonemeIds = phonemeIdMap(f);
-        this.espeakVoice = f.get("piper.espeak_voice").map(v -> v.asString()).filter(s -> !s.isBlank()).orElse("en-us");
-        this.noiseScale = defaultFloat(f, "piper.noise_scale", 0.667);
-        this.lengthScale = defaultFloat(f, "piper.length_scale", 1.0);
-        this.noiseW = defaultFloat(f, "piper.noise_w", 0.8);
+        this.phonemeIds = PiperVoices.phonemeIdMap(f);
+        this.espeakVoice = PiperVoices.espeakVoice(f);
+        this.noiseScale = PiperVoices.inferenceDefault(f, "piper.noise_scale", 0.667f);
+        this.lengthScale = PiperVoices.inferenceDefault(f, "piper.length_scale", 1f);
+        this.noiseW = PiperVoices.inferenceDefault(f, "piper.noise_w", 0.8f);
         this.speakerNames = f.get("piper.speakers").map(v -> List.of(v.asArray().strings())).orElse(List.of());
         this.digest = digest(f);
     }
@@ -73,62 +66,12 @@ public final class Voice implements AutoCloseable {
     /** {@link #load(Path)} computing on the given kernels (and so on their thread pool). */
     public static Voice load(Path path, Kernels kernels) throws IOException {
         Objects.requireNonNull(path, "path");
-        if (!Files.isRegularFile(path)) {
-            throw new java.nio.file.NoSuchFileException(path.toString(), null, "no such voice file");
-        }
-        String file = path.getFileName().toString();
-        String name = file.replaceFirst("\\.(gguf|onnx)$", "");
-        VitsModel model;
-        if (file.toLowerCase(Locale.ROOT).endsWith(".onnx")) {
-            Path json = PiperImporter.defaultConfigPath(path);
-            if (!Files.exists(json)) {
-                throw new java.nio.file.NoSuchFileException(json.toString(), null, "the Piper config is missing beside the .onnx");
-            }
-            Path tmp = Files.createTempFile("sotto-", ".gguf");
-            try {
-                PiperImporter.convert(path, json, tmp, GgmlType.F32);
-                model = VitsModel.load(GgufFile.open(tmp)); // the mapping outlives the deleted file
-            } finally {
-                Files.deleteIfExists(tmp);
-            }
-        } else {
-            model = VitsModel.load(GgufFile.open(path));
-        }
+        VitsModel model = PiperVoices.loadModel(path, null);
         try {
-            return new Voice(model, kernels, name);
+            return new Voice(model, kernels, path.getFileName().toString().replaceFirst("\\.(gguf|onnx)$", ""));
         } catch (GgufFormatException | RuntimeException e) {
             model.close();
             throw e;
-        }
-    }
-
-    private static float defaultFloat(GgufFile f, String key, double fallback) {
-        return (float) f.get(key).map(v -> v.asDouble()).orElse(fallback).doubleValue();
-    }
-
-    private static PhonemeIdMap phonemeIdMap(GgufFile f) throws GgufFormatException {
-        var phonemes = f.get("piper.phonemes");
-        var ids = f.get("piper.phoneme_ids");
-        if (phonemes.isEmpty() || ids.isEmpty()) {
-            return null;
-        }
-        String[] names = phonemes.get().asArray().strings();
-        GgufArray[] lists = (GgufArray[]) ids.get().asArray().values();
-        if (names.length != lists.length) {
-            throw new GgufFormatException("piper.phonemes and piper.phoneme_ids differ in length");
-        }
-        Map<String, int[]> map = new HashMap<>();
-        for (int i = 0; i < names.length; i++) {
-            int[] v = new int[lists[i].length()];
-            for (int j = 0; j < v.length; j++) {
-                v[j] = (int) lists[i].integerAt(j);
-            }
-            map.put(names[i], v);
-        }
-        try {
-            return new PhonemeIdMap(map);
-        } catch (IllegalArgumentException e) {
-            throw new GgufFormatException("bad phoneme id map: " + e.getMessage());
         }
     }
 
