@@ -69,7 +69,7 @@ class VoiceTest {
         assertEquals(List.of("Hello world.", "This is sotto, speaking from pure Java!", "Is it working?"), texts);
         assertTrue(chunks.size() > texts.size(), "sentences are streamed in several chunks");
         int first = chunks.get(0).samples().length;
-        assertEquals(32 * 256, first - chunks.get(0).silenceSamples(), "the first chunk is 32 frames");
+        assertEquals(dev.sotto.vits.VitsModel.FIRST_STREAM_FRAMES * 256, first - chunks.get(0).silenceSamples(), "the first chunk is the first streamed range");
         for (String sentence : texts) {
             List<AudioChunk> parts = chunks.stream().filter(c -> c.text().equals(sentence)).toList();
             // Spans, placed on the sentence's timeline, tile it without gaps; words start and end on phonemes.

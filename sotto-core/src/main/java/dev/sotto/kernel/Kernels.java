@@ -113,7 +113,9 @@ public final class Kernels {
         int blocks = (outG + ConvTiles.ROWS - 1) / ConvTiles.ROWS;
         int chunks = (outLength + TIME_CHUNK - 1) / TIME_CHUNK;
         int cols = s.weightCols();
-        float[][] packed = packAll(w, s.outChannels(), outG, cols);
+        // Weight panels are packed (dequantized, rows interleaved) by the work items, in parallel: with one time
+        // chunk each block belongs to one item, which packs it just before use; otherwise all are packed first.
+        float[][] packed = chunks == 1 ? null : packAll(w, s.outChannels(), outG, cols);
         // A work item is one time chunk of one group and a run of output blocks: with many chunks, all blocks
         // (the input slab is staged into cache once and serves every block); with few, blocks are split so that
         // every thread has work.
@@ -170,10 +172,16 @@ public final class Kernels {
                 stage(x, inLength, g * cin, cin, t0 - s.padLeft(), srcStride, fusion, src, 0);
                 srcBase = 0;
             }
+            float[] panel = packed == null ? new float[ConvTiles.ROWS * cols] : null;
+            float[] rowMajor = packed == null ? new float[ConvTiles.ROWS * cols] : null;
             for (int block = run * blocksPerRun; block < Math.min(blocks, (run + 1) * blocksPerRun); block++) {
                 int o = g * outG + block * ConvTiles.ROWS;
                 int rows = Math.min(ConvTiles.ROWS, (g + 1) * outG - o);
-                runTile(rows, src, srcBase, srcStride, cin, taps, s.dilation(), packed[g * blocks + block], cols, bias, o, y,
+                float[] weights = packed != null ? packed[g * blocks + block] : panel;
+                if (packed == null) {
+                    packRows(w, o, rows, cols, panel, rowMajor);
+                }
+                runTile(rows, src, srcBase, srcStride, cin, taps, s.dilation(), weights, cols, bias, o, y,
                         o * outLength + t0, outLength, n, accumulateInto, residual);
             }
         });
@@ -238,7 +246,11 @@ public final class Kernels {
         int xpStride = padLeft + Math.max(inLength, qMax + 1);
         float[] xp = padded(x, s.inChannels(), inLength, padLeft, xpStride, fusion);
         float[] wf = new float[Math.multiplyExact(w.rows(), w.cols())];
-        w.dequantizeRows(0, w.rows(), wf, 0);
+        int rowsPerItem = Math.max(1, (1 << 16) / w.cols());
+        pool.parallelFor((w.rows() + rowsPerItem - 1) / rowsPerItem, i -> {
+            int r0 = i * rowsPerItem;
+            w.dequantizeRows(r0, Math.min(w.rows(), r0 + rowsPerItem), wf, r0 * w.cols());
+        });
 
         int inG = s.inPerGroup();
         int outG = s.outPerGroup();
@@ -320,29 +332,32 @@ public final class Kernels {
         }
     }
 
-    /** Packed weights of every tile: index {@code g * blocks + block}, tiles of 4 rows (fewer at a group's end). */
-    private static float[][] packAll(WeightMatrix w, int outChannels, int outG, int cols) {
+    /**
+     * Packed weights of every tile, packed in parallel: index {@code g * blocks + block}, tiles of 4 rows (fewer at
+     * a group's end).
+     */
+    private float[][] packAll(WeightMatrix w, int outChannels, int outG, int cols) {
         int blocks = (outG + ConvTiles.ROWS - 1) / ConvTiles.ROWS;
         int groups = outChannels / outG;
         float[][] packed = new float[groups * blocks][];
-        for (int g = 0; g < groups; g++) {
-            for (int block = 0; block < blocks; block++) {
-                int o = g * outG + block * ConvTiles.ROWS;
-                int rows = Math.min(ConvTiles.ROWS, (g + 1) * outG - o);
-                packed[g * blocks + block] = new float[rows * cols];
-                packRows(w, o, rows, cols, packed[g * blocks + block]);
-            }
-        }
+        pool.parallelFor(groups * blocks, i -> {
+            int o = i / blocks * outG + i % blocks * ConvTiles.ROWS;
+            int rows = Math.min(ConvTiles.ROWS, (i / blocks + 1) * outG - o);
+            packed[i] = new float[rows * cols];
+            packRows(w, o, rows, cols, packed[i], new float[rows * cols]);
+        });
         return packed;
     }
 
-    /** Dequantizes weight rows [o, o + rows) interleaved: {@code packed[c * rows + row] = W[o + row, c]}. */
-    private static void packRows(WeightMatrix w, int o, int rows, int cols, float[] packed) {
+    /**
+     * Dequantizes weight rows [o, o + rows) interleaved: {@code packed[c * rows + row] = W[o + row, c]}, using
+     * {@code tmp} (at least rows * cols) for the row-major rows.
+     */
+    private static void packRows(WeightMatrix w, int o, int rows, int cols, float[] packed, float[] tmp) {
         if (rows == 1) {
             w.dequantizeRow(o, packed, 0);
             return;
         }
-        float[] tmp = new float[rows * cols];
         w.dequantizeRows(o, o + rows, tmp, 0);
         for (int row = 0; row < rows; row++) {
             for (int c = 0; c < cols; c++) {

@@ -33,76 +33,7 @@ final class Ops {
 
     /** Exact GELU, 0.5 x (1 + erf(x / sqrt 2)), as in PyTorch's default and the exported Erf node. */
     static void gelu(float[] x, int n) {
-        for (int i = 0; i < n; i++) {
-            float v = x[i];
-            x[i] = (float) (0.5 * v * (1.0 + erf(v / Math.sqrt(2.0))));
-        }
-    }
-
-    /**
-     * The error function to about 1e-13: a table of erf and exp(-x^2) at steps of 1/64, computed once with a
-     * series, and a fifth-order Taylor step from the nearest table point (|h| <= 1/128).
-     */
-    static double erf(double x) {
-        double ax = Math.abs(x);
-        if (!(ax < ErfTable.LIMIT)) {
-            return Double.isNaN(x) ? x : Math.copySign(1.0, x);
-        }
-        int i = (int) Math.round(ax * ErfTable.STEPS);
-        double x0 = i / (double) ErfTable.STEPS;
-        double h = ax - x0;
-        double d1 = ErfTable.DERIVATIVE[i]; // erf'(x0) = 2/sqrt(pi) exp(-x0^2)
-        double x02 = x0 * x0;
-        double poly = h * (1 + h * (-x0 + h * ((2 * x02 - 1) / 3 + h * ((-2 * x02 * x0 + 3 * x0) / 6
-                + h * ((4 * x02 * x02 - 12 * x02 + 3) / 30)))));
-        double r = ErfTable.VALUE[i] + d1 * poly;
-        return x < 0 ? -r : r;
-    }
-
-    /** erf by its Taylor series around 0 (slow, exact to double rounding for |x| < 6): builds and tests the table. */
-    static double erfSeries(double x) {
-        double ax = Math.abs(x);
-        double x2 = ax * ax;
-        double term = ax;
-        double sum = ax;
-        for (int n = 1; n < 400; n++) {
-            term *= -x2 / n;
-            double t = term / (2 * n + 1);
-            sum += t;
-            if (Math.abs(t) < 1e-17 * Math.abs(sum)) {
-                break;
-            }
-        }
-        double r = Math.min(1.0, sum * 1.1283791670955126);
-        return x < 0 ? -r : r;
-    }
-
-    private static final class ErfTable {
-        static final int STEPS = 64;
-        /** Beyond 4.5, erf is 1 to within 2e-10, far below float resolution around 1. */
-        static final double LIMIT = 4.5;
-        static final double[] VALUE = new double[(int) (LIMIT * STEPS) + 2];
-        static final double[] DERIVATIVE = new double[VALUE.length];
-
-        static {
-            for (int i = 0; i < VALUE.length; i++) {
-                double x0 = i / (double) STEPS;
-                VALUE[i] = erfSeriesAccurate(x0);
-                DERIVATIVE[i] = 1.1283791670955126 * Math.exp(-x0 * x0);
-            }
-        }
-
-        /** The series loses digits to cancellation beyond x ~ 3; there the continued fraction for erfc is used. */
-        private static double erfSeriesAccurate(double x) {
-            if (x < 3) {
-                return erfSeries(x);
-            }
-            double f = x;
-            for (int k = 80; k >= 1; k--) {
-                f = x + (k / 2.0) / f;
-            }
-            return 1.0 - Math.exp(-x * x) / (f * 1.7724538509055159);
-        }
+        dev.sotto.kernel.VectorMath.gelu(x, n);
     }
 
     /**

@@ -2,6 +2,7 @@ package dev.sotto.vits;
 
 import dev.sotto.gguf.GgufFormatException;
 import dev.sotto.kernel.Conv1dShape;
+import dev.sotto.kernel.ConvFusion;
 import dev.sotto.kernel.Kernels;
 import dev.sotto.kernel.VectorMath;
 import dev.sotto.tensor.GgmlType;
@@ -14,6 +15,9 @@ import java.lang.foreign.MemorySegment;
  * mean and log-scale.
  */
 final class TextEncoder {
+    /** ReLU applied to a convolution's input as it is staged (a leaky ReLU of slope 0). */
+    private static final ConvFusion RELU_INPUT = ConvFusion.leakyInput(0f);
+
     private final VitsConfig cfg;
     private final WeightMatrix embedding; // [vocab, H]
     private final Block[] blocks;
@@ -70,14 +74,12 @@ final class TextEncoder {
                 continue; // low-power mode: every other block
             }
             Block b = blocks[i];
-            float[] y = attention(k, b, x, t);
-            Ops.addInPlace(y, x, h * t);
+            float[] y = attention(k, b, x, t); // includes the residual x
             b.norm1.apply(y, t);
             x = y;
             float[] f = b.ffn1.apply(k, x, t);
-            Ops.relu(f, f.length);
-            float[] g = b.ffn2.apply(k, f, t);
-            Ops.addInPlace(g, x, h * t);
+            float[] g = new float[h * t];
+            b.ffn2.applyInto(k, f, t, g, RELU_INPUT, x); // g = conv(relu(f)) + x
             b.norm2.apply(g, t);
             x = g;
         }
@@ -90,60 +92,66 @@ final class TextEncoder {
      * Multi-head attention with relative positions (window w, embeddings shared by the heads):
      * score_ij = (q_i . k_j + q_i . Ek[j - i + w]) / sqrt(d) for |j - i| <= w (only the first term otherwise),
      * out_i = sum_j p_ij (v_j + Ev[j - i + w]). The two T x T products run on the convolution kernels; the
-     * windowed relative terms are added around them. Returns conv_o(out) [H, T].
+     * windowed relative terms are added around them. Returns conv_o(out) + x [H, T].
      */
     private float[] attention(Kernels k, Block b, float[] x, int t) {
         int h = cfg.hidden();
         int d = cfg.headDim();
-        int w = cfg.window();
         float invSqrtD = (float) (1.0 / Math.sqrt(d));
         float[][] qT = perHeadRows(b.q.apply(k, x, t), cfg.heads(), d, t, invSqrtD); // [T, d] per head, scaled
         float[] kk = b.k.apply(k, x, t);
         float[] v = b.v.apply(k, x, t);
         float[] out = new float[h * t];
+        // Heads are independent and write disjoint rows of out: one work item each (their products nest on the pool).
+        k.pool().parallelFor(cfg.heads(), head -> attendHead(k, b, qT[head], kk, v, head, t, out));
+        float[] y = new float[h * t];
+        b.o.applyInto(k, out, t, y, ConvFusion.NONE, x);
+        return y;
+    }
+
+    /** One head: out[head*d .. head*d + d, :] = softmax(Q K^T + relative terms) applied to V plus the relative values. */
+    private void attendHead(Kernels k, Block b, float[] qh, float[] kk, float[] v, int head, int t, float[] out) {
+        int d = cfg.headDim();
+        int w = cfg.window();
+        int base = head * d * t;
         float[] scores = new float[t * t];
         float[] probsT = new float[t * t];
         float[] headOut = new float[d * t];
-        for (int head = 0; head < cfg.heads(); head++) {
-            int base = head * d * t;
-            // scores [T(i), T(j)] = Q^T K over this head's channels
-            WeightMatrix q = new WeightMatrix(GgmlType.F32, t, d, MemorySegment.ofArray(qT[head]));
-            float[] keys = java.util.Arrays.copyOfRange(kk, base, base + d * t);
-            k.matMul(q, null, keys, t, scores);
-            float[] qh = qT[head];
-            for (int i = 0; i < t; i++) {
-                int row = i * t;
-                for (int r = -w; r <= w; r++) {
-                    int j = i + r;
-                    if (j >= 0 && j < t) {
-                        scores[row + j] += VectorMath.dot(qh, i * d, b.relK, (r + w) * d, d);
-                    }
+        // scores [T(i), T(j)] = Q^T K over this head's channels
+        WeightMatrix q = new WeightMatrix(GgmlType.F32, t, d, MemorySegment.ofArray(qh));
+        float[] keys = java.util.Arrays.copyOfRange(kk, base, base + d * t);
+        k.matMul(q, null, keys, t, scores);
+        for (int i = 0; i < t; i++) {
+            int row = i * t;
+            for (int r = -w; r <= w; r++) {
+                int j = i + r;
+                if (j >= 0 && j < t) {
+                    scores[row + j] += VectorMath.dot(qh, i * d, b.relK, (r + w) * d, d);
                 }
             }
-            softmaxRows(scores, t);
-            for (int i = 0; i < t; i++) {
-                for (int j = 0; j < t; j++) {
-                    probsT[j * t + i] = scores[i * t + j];
-                }
-            }
-            // out [d, T(i)] = V [d, T(j)] P^T
-            WeightMatrix values = new WeightMatrix(GgmlType.F32, d, t, MemorySegment.ofArray(v).asSlice(4L * base, 4L * d * t));
-            k.matMul(values, null, probsT, t, headOut);
-            for (int i = 0; i < t; i++) {
-                for (int r = -w; r <= w; r++) {
-                    int j = i + r;
-                    if (j >= 0 && j < t) {
-                        float p = scores[i * t + j];
-                        int e = (r + w) * d;
-                        for (int c = 0; c < d; c++) {
-                            headOut[c * t + i] += p * b.relV[e + c];
-                        }
-                    }
-                }
-            }
-            System.arraycopy(headOut, 0, out, base, d * t);
         }
-        return b.o.apply(k, out, t);
+        softmaxRows(scores, t);
+        for (int i = 0; i < t; i++) {
+            for (int j = 0; j < t; j++) {
+                probsT[j * t + i] = scores[i * t + j];
+            }
+        }
+        // out [d, T(i)] = V [d, T(j)] P^T
+        WeightMatrix values = new WeightMatrix(GgmlType.F32, d, t, MemorySegment.ofArray(v).asSlice(4L * base, 4L * d * t));
+        k.matMul(values, null, probsT, t, headOut);
+        for (int i = 0; i < t; i++) {
+            for (int r = -w; r <= w; r++) {
+                int j = i + r;
+                if (j >= 0 && j < t) {
+                    float p = scores[i * t + j];
+                    int e = (r + w) * d;
+                    for (int c = 0; c < d; c++) {
+                        headOut[c * t + i] += p * b.relV[e + c];
+                    }
+                }
+            }
+        }
+        System.arraycopy(headOut, 0, out, base, d * t);
     }
 
     /** Softmax of each row of {@code m} [T, T] in place. */

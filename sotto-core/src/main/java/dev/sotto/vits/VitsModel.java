@@ -288,7 +288,7 @@ public final class VitsModel implements AutoCloseable {
     }
 
     /** Frames in the first streamed range: small, so that the first audio comes quickly. */
-    public static final int FIRST_STREAM_FRAMES = 32;
+    public static final int FIRST_STREAM_FRAMES = 8;
     /** Largest streamed range: long enough that the context windows cost little. */
     public static final int MAX_STREAM_FRAMES = 512;
 

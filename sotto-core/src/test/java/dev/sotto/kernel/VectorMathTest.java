@@ -83,4 +83,56 @@ class VectorMathTest {
             }
         }
     }
+
+    @Test
+    void erfMatchesPublishedValues() {
+        // Abramowitz & Stegun, table 7.1.
+        assertEquals(0.5204998778, VectorMath.erf(0.5), 1e-10);
+        assertEquals(0.8427007929, VectorMath.erf(1.0), 1e-10);
+        assertEquals(0.9953222650, VectorMath.erf(2.0), 1e-10);
+        assertEquals(-0.9999779095, VectorMath.erf(-3.0), 1e-10);
+        assertEquals(0.9999999846, VectorMath.erf(4.0), 1e-10);
+        assertEquals(1.0, VectorMath.erf(40.0));
+        assertEquals(0.0, VectorMath.erf(0.0));
+        assertTrue(Double.isNaN(VectorMath.erf(Double.NaN)));
+    }
+
+    @Test
+    void geluVectorEqualsScalarBitForBitAtEveryTail() {
+        Random rnd = new Random(5);
+        for (int n = 0; n <= 70; n++) {
+            float[] a = random(rnd, n, 3);
+            float[] v = a.clone();
+            VectorMath.gelu(v, n);
+            for (int i = 0; i < n; i++) {
+                assertEquals(VectorMath.geluScalar(a[i]), v[i], "n=" + n + " i=" + i);
+            }
+        }
+        float[] special = {Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, 0f, -0f, 1e-30f, -1e-30f, 100f, -100f,
+                4.5f, -6.3639607f, 6.3639607f, 1f, -1f, 2f, -2f, 3f};
+        float[] v = special.clone();
+        VectorMath.gelu(v, v.length);
+        for (int i = 0; i < v.length; i++) {
+            assertEquals(VectorMath.geluScalar(special[i]), v[i], "x=" + special[i]);
+        }
+        assertTrue(Float.isNaN(v[0]));
+        assertEquals(Float.POSITIVE_INFINITY, v[1]);
+        assertTrue(v[8] == 0f); // gelu(-100) underflows to zero
+    }
+
+    /**
+     * Against the double-precision formula: within an ulp of the result plus the rounding that evaluating
+     * 1 + erf in float brings for negative x (which the exported graph's own Erf-Add-Mul chain has too).
+     */
+    @Test
+    void geluIsExactToFloatRounding() {
+        double worst = 0;
+        for (double x = -12; x <= 12; x += 0.0003) {
+            float xf = (float) x;
+            double exact = 0.5 * xf * (1 + VectorMath.erf(xf / Math.sqrt(2)));
+            double err = Math.abs(VectorMath.geluScalar(xf) - exact);
+            worst = Math.max(worst, err / (Math.ulp((float) Math.abs(exact)) + Math.abs(xf) * Math.ulp(1f) + Float.MIN_NORMAL));
+        }
+        assertTrue(worst <= 2, "GELU error " + worst + " of the float rounding bound");
+    }
 }
