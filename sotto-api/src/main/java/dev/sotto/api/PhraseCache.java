@@ -59,9 +59,7 @@ public final class PhraseCache {
     static String key(String voiceDigest, String text, SynthesisOptions o) {
         try {
             MessageDigest md = MessageDigest.getInstance("SHA-256");
-            String k = voiceDigest + '\u0000' + text + '\u0000' + o.speaker() + '|' + o.speed() + '|' + o.volumeDb() + '|'
-                    + o.variation() + '|' + o.seed() + '|' + o.sentenceSilence() + '|' + o.phonemizer() + '|' + o.normalize() + '|'
-                    + o.lexicon().fingerprint() + '|' + o.lowPower();
+            String k = voiceDigest + '\u0000' + text + '\u0000' + o.identity();
             return HexFormat.of().formatHex(md.digest(k.getBytes(StandardCharsets.UTF_8)));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);

@@ -1,5 +1,6 @@
 package dev.sotto.api;
 
+import dev.sotto.audio.PitchShifter;
 import dev.sotto.audio.SampleFormat;
 import dev.sotto.audio.Wav;
 import dev.sotto.io.AtomicFiles;
@@ -7,6 +8,7 @@ import dev.sotto.text.EnglishNormalizer;
 import dev.sotto.text.PhonemeIdMap;
 import dev.sotto.text.Phonemizers;
 import dev.sotto.text.SentenceSplitter;
+import dev.sotto.text.Ssml;
 import dev.sotto.text.TextFrontEnd;
 import dev.sotto.vits.VitsModel;
 import dev.sotto.vits.VitsParams;
@@ -43,9 +45,9 @@ public final class SpeechStream implements Iterable<AudioChunk>, AutoCloseable {
     private final Voice voice;
     private final SynthesisOptions options;
     private final TextFrontEnd frontEnd;
-    private final Deque<String> sentences;
+    private final Deque<Piece> pieces;
     private final Deque<String> pendingPhonemes = new ArrayDeque<>();
-    private String currentText = "";
+    private Piece current;
     private int index;
     private int sentenceIndex;
     private boolean consumed;
@@ -55,6 +57,18 @@ public final class SpeechStream implements Iterable<AudioChunk>, AutoCloseable {
     private List<Timing> sentencePhonemes;
     private List<Timing> sentenceWords;
     private int sentenceSample;
+    private PitchShifter shifter;  // null when the sentence's pitch is unchanged
+    private float sentenceVolumeDb;
+
+    /**
+     * A sentence to speak, with the prosody its markup gives it (relative to the request's options), or a pause
+     * (empty text).
+     */
+    private record Piece(String text, float rate, float pitchSemitones, float volumeDb, int pauseSamples) {
+        boolean isPause() {
+            return text.isEmpty();
+        }
+    }
 
     // Phrase cache: chunks replayed from it, or recorded for it (key non-null) and stored when the stream ends.
     private final Iterator<AudioChunk> replay;
@@ -67,7 +81,7 @@ public final class SpeechStream implements Iterable<AudioChunk>, AutoCloseable {
         this.options = options;
         this.frontEnd = new TextFrontEnd(new SentenceSplitter(), options.normalize() ? new EnglishNormalizer() : null,
                 Phonemizers.create(options.phonemizer(), voice.language()), options.lexicon());
-        this.sentences = new ArrayDeque<>(new SentenceSplitter().split(text));
+        this.pieces = pieces(text, options, voice.sampleRate());
         this.replay = null;
         this.cache = cache;
         this.cacheKey = cacheKey;
@@ -78,10 +92,32 @@ public final class SpeechStream implements Iterable<AudioChunk>, AutoCloseable {
         this.voice = voice;
         this.options = options;
         this.frontEnd = null;
-        this.sentences = new ArrayDeque<>();
+        this.pieces = new ArrayDeque<>();
         this.replay = cached.iterator();
         this.cache = null;
         this.cacheKey = null;
+    }
+
+    /** The sentences (and SSML pauses) of the text. SSML errors surface here, before any audio. */
+    private static Deque<Piece> pieces(String text, SynthesisOptions options, int sampleRate) {
+        Deque<Piece> out = new ArrayDeque<>();
+        SentenceSplitter splitter = new SentenceSplitter();
+        if (!options.ssml()) {
+            for (String sentence : splitter.split(text)) {
+                out.add(new Piece(sentence, 1f, 0f, 0f, 0));
+            }
+            return out;
+        }
+        for (Ssml.Segment seg : Ssml.parse(text)) {
+            if (seg.isPause()) {
+                out.add(new Piece("", 1f, 0f, 0f, Math.round(seg.pauseSeconds() * sampleRate)));
+                continue;
+            }
+            for (String sentence : splitter.split(seg.text())) {
+                out.add(new Piece(sentence, seg.rate(), seg.pitchSemitones(), seg.volumeDb(), 0));
+            }
+        }
+        return out;
     }
 
     public int sampleRate() {
@@ -131,44 +167,76 @@ public final class SpeechStream implements Iterable<AudioChunk>, AutoCloseable {
     }
 
     private AudioChunk synthesizeNext() {
-        if (stream == null || !stream.hasNext()) {
-            while (pendingPhonemes.isEmpty()) {
-                if (sentences.isEmpty()) {
-                    return null;
+        while (true) {
+            if (stream == null || !stream.hasNext()) {
+                while (pendingPhonemes.isEmpty()) {
+                    if (pieces.isEmpty()) {
+                        return null;
+                    }
+                    current = pieces.poll();
+                    if (current.isPause()) {
+                        int n = current.pauseSamples();
+                        return new AudioChunk(new float[n], voice.sampleRate(), index++, Math.max(0, sentenceIndex - 1), "", "", List.of(),
+                                List.of(), n);
+                    }
+                    pendingPhonemes.addAll(frontEnd.phonemes(current.text()));
                 }
-                currentText = sentences.poll();
-                pendingPhonemes.addAll(frontEnd.phonemes(currentText));
+                voice.requireOpen();
+                startSentence(pendingPhonemes.poll());
             }
             voice.requireOpen();
-            startSentence(pendingPhonemes.poll());
+            float[] audio = stream.next();
+            boolean sentenceDone = !stream.hasNext();
+            if (shifter != null) {
+                audio = shifter.process(audio, 0, audio.length);
+                if (sentenceDone) {
+                    float[] rest = shifter.flush();
+                    float[] all = java.util.Arrays.copyOf(audio, audio.length + rest.length);
+                    System.arraycopy(rest, 0, all, audio.length, rest.length);
+                    audio = all;
+                }
+                if (audio.length == 0 && !sentenceDone) {
+                    continue; // the shifter is still filling its window
+                }
+            }
+            applyLevel(audio, sentenceVolumeDb);
+            int start = sentenceSample;
+            int end = start + audio.length;
+            sentenceSample = end;
+            // Sentence silence goes between sentences, unless an SSML break takes its place.
+            boolean sentenceFollows = !pendingPhonemes.isEmpty() || pieces.stream().anyMatch(p -> !p.isPause());
+            boolean breakFollows = pendingPhonemes.isEmpty() && !pieces.isEmpty() && pieces.peek().isPause();
+            int rate = voice.sampleRate();
+            int silence = sentenceDone && sentenceFollows && !breakFollows ? Math.round(options.sentenceSilence() * rate) : 0;
+            float[] samples = silence == 0 ? audio : java.util.Arrays.copyOf(audio, audio.length + silence);
+            return new AudioChunk(samples, rate, index++, sentenceIndex - 1, current.text(), streamPhonemes,
+                    startingIn(sentencePhonemes, start, end), startingIn(sentenceWords, start, end), silence);
         }
-        voice.requireOpen();
-        float[] audio = stream.next();
-        applyLevel(audio, options.volumeDb());
-        int start = sentenceSample;
-        int end = start + audio.length;
-        sentenceSample = end;
-        boolean sentenceDone = !stream.hasNext();
-        boolean last = sentenceDone && pendingPhonemes.isEmpty() && sentences.isEmpty();
-        int rate = voice.sampleRate();
-        int silence = sentenceDone && !last ? Math.round(options.sentenceSilence() * rate) : 0;
-        float[] samples = silence == 0 ? audio : java.util.Arrays.copyOf(audio, audio.length + silence);
-        return new AudioChunk(samples, rate, index++, sentenceIndex - 1, currentText, streamPhonemes, startingIn(sentencePhonemes, start, end),
-                startingIn(sentenceWords, start, end), silence);
     }
 
+    /** The request's options, the style and the sentence's markup combined, each kept within its valid range. */
     private void startSentence(String phonemes) {
+        SpeakingStyle style = options.style();
+        float speed = clamp(options.speed() * style.rate() * current.rate(), 0.25f, 4f);
+        float pitch = clamp(options.pitch() + style.pitchSemitones() + current.pitchSemitones(), -12f, 12f);
+        sentenceVolumeDb = clamp(options.volumeDb() + style.energyDb() + current.volumeDb(), -60f, 24f);
         PhonemeIdMap.Ids ids = voice.phonemeIds().sentence(phonemes);
-        VitsParams p = new VitsParams(voice.defaultNoiseScale() * options.variation(), voice.defaultLengthScale() / options.speed(),
-                voice.defaultNoiseW() * options.variation(), options.speaker(), options.seed() + sentenceIndex++, options.lowPower());
+        VitsParams p = new VitsParams(voice.defaultNoiseScale() * options.variation() * style.pitchRange(), voice.defaultLengthScale() / speed,
+                voice.defaultNoiseW() * options.variation() * style.variation(), options.speaker(), options.seed() + sentenceIndex++,
+                options.lowPower());
         VitsModel model = voice.model();
         VitsModel.Prepared u = model.prepare(ids.ids(), p, voice.kernels(), null);
         stream = model.stream(u, voice.kernels());
+        shifter = Math.abs(pitch) < 1e-3f ? null : new PitchShifter(pitch, voice.sampleRate());
         streamPhonemes = phonemes;
         sentencePhonemes = new ArrayList<>();
         sentenceWords = new ArrayList<>();
-        timings(ids.symbols(), u.frames(), model.config().hopLength(), currentText, sentencePhonemes, sentenceWords);
+        timings(ids.symbols(), u.frames(), model.config().hopLength(), current.text(), sentencePhonemes, sentenceWords);
         sentenceSample = 0;
+    }
+
+    private static float clamp(float v, float lo, float hi) {
+        return Math.max(lo, Math.min(hi, v));
     }
 
     /** The spans that start in [start, end) of the sentence, moved to be relative to {@code start}. */
@@ -323,7 +391,7 @@ public final class SpeechStream implements Iterable<AudioChunk>, AutoCloseable {
 
     @Override
     public void close() {
-        sentences.clear();
+        pieces.clear();
         pendingPhonemes.clear();
         stream = null;
     }

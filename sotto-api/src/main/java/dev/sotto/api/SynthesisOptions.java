@@ -8,7 +8,9 @@ import java.util.Objects;
  *
  * @param speaker speaker id (0 for single-speaker voices)
  * @param speed speaking rate, 1 = the voice's own; 2 is twice as fast (the duration scale is divided by it)
+ * @param pitch pitch shift in semitones, -12..12, duration kept (WSOLA time stretch, then band-limited resampling)
  * @param volumeDb gain in decibels; peaks above full scale are limited rather than clipped
+ * @param style a prosody preset ({@link SpeakingStyle}) combined with the controls above
  * @param variation multiplier of the voice's noise scales (0 = the flattest delivery, 1 = the voice's default)
  * @param seed noise seed; equal requests with equal seeds give equal audio (to within float rounding)
  * @param sentenceSilence seconds of silence after each sentence but the last
@@ -17,9 +19,11 @@ import java.util.Objects;
  * @param lexicon user pronunciations
  * @param lowPower skip every other text-encoder layer and all but one residual block per decoder stage: about
  *     1.6x less work, at a loss of quality (measured in LowPowerReportTest)
+ * @param ssml whether the text is SSML ({@link dev.sotto.text.Ssml} lists the subset)
  */
-public record SynthesisOptions(int speaker, float speed, float volumeDb, float variation, long seed, float sentenceSilence,
-                               String phonemizer, boolean normalize, Lexicon lexicon, boolean lowPower) {
+public record SynthesisOptions(int speaker, float speed, float pitch, float volumeDb, SpeakingStyle style, float variation, long seed,
+                               float sentenceSilence, String phonemizer, boolean normalize, Lexicon lexicon, boolean lowPower,
+                               boolean ssml) {
 
     public SynthesisOptions {
         if (speaker < 0) {
@@ -28,6 +32,10 @@ public record SynthesisOptions(int speaker, float speed, float volumeDb, float v
         if (!(speed >= 0.25f && speed <= 4f)) {
             throw new IllegalArgumentException("speed must be between 0.25 and 4, got " + speed);
         }
+        if (!(pitch >= -12f && pitch <= 12f)) {
+            throw new IllegalArgumentException("pitch must be between -12 and +12 semitones, got " + pitch);
+        }
+        Objects.requireNonNull(style, "style");
         if (!(volumeDb >= -60f && volumeDb <= 24f)) {
             throw new IllegalArgumentException("volume must be between -60 and +24 dB, got " + volumeDb);
         }
@@ -44,6 +52,12 @@ public record SynthesisOptions(int speaker, float speed, float volumeDb, float v
         Objects.requireNonNull(lexicon, "lexicon");
     }
 
+    /** Everything that shapes the audio, as one string (for cache keys). */
+    String identity() {
+        return speaker + "|" + speed + "|" + pitch + "|" + volumeDb + "|" + style + "|" + variation + "|" + seed + "|" + sentenceSilence
+                + "|" + phonemizer + "|" + normalize + "|" + lexicon.fingerprint() + "|" + lowPower + "|" + ssml;
+    }
+
     public static SynthesisOptions defaults() {
         return builder().build();
     }
@@ -57,7 +71,9 @@ public record SynthesisOptions(int speaker, float speed, float volumeDb, float v
         Builder b = new Builder();
         b.speaker = speaker;
         b.speed = speed;
+        b.pitch = pitch;
         b.volumeDb = volumeDb;
+        b.style = style;
         b.variation = variation;
         b.seed = seed;
         b.sentenceSilence = sentenceSilence;
@@ -65,6 +81,7 @@ public record SynthesisOptions(int speaker, float speed, float volumeDb, float v
         b.normalize = normalize;
         b.lexicon = lexicon;
         b.lowPower = lowPower;
+        b.ssml = ssml;
         return b;
     }
 
@@ -72,7 +89,9 @@ public record SynthesisOptions(int speaker, float speed, float volumeDb, float v
     public static final class Builder {
         private int speaker = 0;
         private float speed = 1f;
+        private float pitch = 0f;
         private float volumeDb = 0f;
+        private SpeakingStyle style = SpeakingStyle.NEUTRAL;
         private float variation = 1f;
         private long seed = 0L;
         private float sentenceSilence = 0.2f;
@@ -80,6 +99,7 @@ public record SynthesisOptions(int speaker, float speed, float volumeDb, float v
         private boolean normalize = true;
         private Lexicon lexicon = Lexicon.empty();
         private boolean lowPower = false;
+        private boolean ssml = false;
 
         public Builder speaker(int id) {
             this.speaker = id;
@@ -88,6 +108,28 @@ public record SynthesisOptions(int speaker, float speed, float volumeDb, float v
 
         public Builder speed(float rate) {
             this.speed = rate;
+            return this;
+        }
+
+        /** Semitones, -12..12. */
+        public Builder pitch(float semitones) {
+            this.pitch = semitones;
+            return this;
+        }
+
+        public Builder style(SpeakingStyle s) {
+            this.style = s;
+            return this;
+        }
+
+        /** A preset by name: neutral, happy, sad, angry, calm, excited, whisper. */
+        public Builder style(String name) {
+            this.style = SpeakingStyle.byName(name);
+            return this;
+        }
+
+        public Builder ssml(boolean on) {
+            this.ssml = on;
             return this;
         }
 
@@ -132,8 +174,8 @@ public record SynthesisOptions(int speaker, float speed, float volumeDb, float v
         }
 
         public SynthesisOptions build() {
-            return new SynthesisOptions(speaker, speed, volumeDb, variation, seed, sentenceSilence, phonemizer, normalize, lexicon,
-                    lowPower);
+            return new SynthesisOptions(speaker, speed, pitch, volumeDb, style, variation, seed, sentenceSilence, phonemizer, normalize,
+                    lexicon, lowPower, ssml);
         }
     }
 }

@@ -56,8 +56,8 @@ final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (text != null) {
-            throw new SottoCli.UserError("--text needs the text front end, which is not built yet; pass --phoneme-ids instead");
+        if (text != null && ids != null) {
+            throw new SottoCli.UserError("choose one of --text and --phoneme-ids");
         }
         if (runs < 1 || runs > 10_000 || warmup < 0 || warmup > 10_000) {
             throw new SottoCli.UserError("--runs must be 1..10000 and --warmup 0..10000");
@@ -69,7 +69,7 @@ final class BenchCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         try (ComputePool pool = new ComputePool(n); VitsModel m = voice.open()) {
             Kernels k = new Kernels(pool);
-            int[] input = ids != null ? Voices.parseIds(ids) : defaultIds(m.config().vocabSize());
+            int[] input = ids != null ? Voices.parseIds(ids) : text != null ? textIds(m, text) : defaultIds(m.config().vocabSize());
             VitsParams p = VitsParams.deterministic(lengthScale, 0).withLowPower(lowPower);
             for (int i = 0; i < warmup; i++) {
                 m.synthesize(input, p, k);
@@ -165,5 +165,20 @@ final class BenchCommand implements Callable<Integer> {
             }
         }
         return sum;
+    }
+
+    /** The text, phonemized (espeak-ng when installed, else Java) and spoken as one utterance. */
+    private static int[] textIds(VitsModel m, String text) throws dev.sotto.gguf.GgufFormatException {
+        dev.sotto.text.PhonemeIdMap map = dev.sotto.api.PiperVoices.phonemeIdMap(m.file());
+        if (map == null) {
+            throw new SottoCli.UserError("this voice has no phoneme id map; pass --phoneme-ids instead");
+        }
+        dev.sotto.text.TextFrontEnd front = new dev.sotto.text.TextFrontEnd(new dev.sotto.text.SentenceSplitter(),
+                new dev.sotto.text.EnglishNormalizer(), dev.sotto.text.Phonemizers.create("auto", dev.sotto.api.PiperVoices.espeakVoice(m.file())));
+        String phonemes = String.join(" ", front.phonemes(text));
+        if (phonemes.isBlank()) {
+            throw new SottoCli.UserError("nothing to say in --text");
+        }
+        return map.sentence(phonemes).ids();
     }
 }

@@ -45,6 +45,17 @@ final class SayCommand implements Callable<Integer> {
     @Option(names = "--speed", defaultValue = "1", description = "speaking rate, 1 = the voice's (default: ${DEFAULT-VALUE})")
     float speed;
 
+    @Option(names = "--pitch", defaultValue = "0", paramLabel = "SEMITONES",
+            description = "pitch shift in semitones, -12..12, duration kept (default: ${DEFAULT-VALUE})")
+    float pitch;
+
+    @Option(names = {"--emotion", "--style"}, defaultValue = "neutral", paramLabel = "STYLE",
+            description = "speaking style: neutral, happy, sad, angry, calm, excited, whisper (prosody presets; default: ${DEFAULT-VALUE})")
+    String style;
+
+    @Option(names = "--ssml", description = "the text is SSML (speak, break, prosody, say-as, sub, phoneme, emphasis, p, s)")
+    boolean ssml;
+
     @Option(names = "--volume", defaultValue = "0", paramLabel = "DB", description = "gain in dB, limited at full scale (default: ${DEFAULT-VALUE})")
     float volume;
 
@@ -69,6 +80,15 @@ final class SayCommand implements Callable<Integer> {
     @Option(names = "--timings", paramLabel = "FILE", description = "write timings: .json (phonemes and words), .srt or .vtt (sentences as subtitles)")
     Path timings;
 
+    /** The stream, with bad markup or options reported as the user's mistake. */
+    private static SpeechStream synthesize(Voice voice, String input, SynthesisOptions options) {
+        try {
+            return voice.synthesize(input, options);
+        } catch (IllegalArgumentException e) {
+            throw new SottoCli.UserError(e.getMessage());
+        }
+    }
+
     @Override
     public Integer call() throws Exception {
         String input = text != null ? text : new String(System.in.readAllBytes(), StandardCharsets.UTF_8);
@@ -80,13 +100,13 @@ final class SayCommand implements Callable<Integer> {
         }
         SynthesisOptions options;
         try {
-            options = SynthesisOptions.builder().speed(speed).volumeDb(volume).speaker(speaker).variation(variation).seed(seed)
+            options = SynthesisOptions.builder().speed(speed).pitch(pitch).style(style).ssml(ssml).volumeDb(volume).speaker(speaker).variation(variation).seed(seed)
                     .phonemizer(phonemizer).lexicon(lexicon == null ? Lexicon.empty() : Lexicon.read(lexicon)).lowPower(lowPower).build();
         } catch (IllegalArgumentException e) {
             throw new SottoCli.UserError(e.getMessage());
         }
         List<AudioChunk> spoken = new ArrayList<>();
-        try (Voice voice = Voice.load(model); SpeechStream stream = voice.synthesize(input, options)) {
+        try (Voice voice = Voice.load(model); SpeechStream stream = synthesize(voice, input, options)) {
             if (output != null) {
                 List<AudioChunk> chunks = new ArrayList<>();
                 stream.forEach(chunks::add);
@@ -128,6 +148,10 @@ final class SayCommand implements Callable<Integer> {
         double end = 0;
         String text = "";
         for (AudioChunk c : chunks) {
+            if (c.text().isEmpty()) { // an SSML pause: time passes, no cue
+                offset += c.seconds();
+                continue;
+            }
             if (c.sentence() != sentence) {
                 if (sentence >= 0) {
                     cue = appendCue(sb, cue, start, end, text, vtt);

@@ -240,4 +240,26 @@ class SottoCliTest {
         assertEquals(1, bad.code());
         assertTrue(bad.err().contains("speed"), bad.err());
     }
+
+    @Test
+    void sayTakesPitchStyleAndSsml() throws IOException {
+        Path wav = dir.resolve("ssml.wav");
+        Path vtt = dir.resolve("ssml.vtt");
+        String voice = fixtures().resolve("tiny-r2.onnx").toString();
+        Result r = run("say", "-m", voice, "--phonemizer", "java", "--pitch", "3", "--emotion", "calm", "--ssml", "-o", wav.toString(),
+                "--timings", vtt.toString(), "<speak><break time=\"200ms\"/>Hello <emphasis>there</emphasis>.</speak>");
+        assertEquals(0, r.code(), r.err());
+        String cues = Files.readString(vtt);
+        assertTrue(cues.startsWith("WEBVTT\n\n1\n00:00:00.") && cues.contains("Hello"), cues);
+        Result badSsml = run("say", "-m", voice, "--ssml", "-o", wav.toString(), "<speak>Hello <break></speak>");
+        assertEquals(1, badSsml.code());
+        assertTrue(badSsml.err().contains("invalid SSML at line 1"), badSsml.err());
+        assertTrue(!badSsml.err().contains("Exception"), badSsml.err());
+        Result badStyle = run("say", "-m", voice, "--emotion", "bored", "-o", wav.toString(), "hi");
+        assertEquals(1, badStyle.code());
+        assertTrue(badStyle.err().contains("neutral, happy, sad, angry, calm, excited, whisper"), badStyle.err());
+        Result badPitch = run("say", "-m", voice, "--pitch", "20", "-o", wav.toString(), "hi");
+        assertEquals(1, badPitch.code());
+        assertTrue(badPitch.err().contains("pitch"), badPitch.err());
+    }
 }

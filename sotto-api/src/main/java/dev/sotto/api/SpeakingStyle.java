@@ -1,0 +1,58 @@
+package dev.sotto.api;
+
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * A speaking style: a prosody preset applied through the ordinary controls, not a model trained on emotions.
+ * Piper voices have no emotion input, so a style changes how the same voice delivers the text: its rate, pitch,
+ * liveliness and loudness. Combined with a request's own options, rates multiply, pitch and level add.
+ *
+ * @param name what the style is called in the API, CLI and server
+ * @param rate speaking-rate factor
+ * @param pitchSemitones pitch offset (duration-preserving pitch shift)
+ * @param pitchRange factor on the voice's noise scale: how far the model's sampled intonation strays from its
+ *     mean contour (above 1 livelier, below 1 flatter); an approximation, not a measured F0 range
+ * @param energyDb level offset (the limiter keeps loud styles from clipping)
+ * @param variation factor on the duration noise: rhythm more (above 1) or less (below 1) varied
+ */
+public record SpeakingStyle(String name, float rate, float pitchSemitones, float pitchRange, float energyDb, float variation) {
+    public static final SpeakingStyle NEUTRAL = new SpeakingStyle("neutral", 1f, 0f, 1f, 0f, 1f);
+    public static final SpeakingStyle HAPPY = new SpeakingStyle("happy", 1.08f, 2f, 1.4f, 2f, 1.2f);
+    public static final SpeakingStyle SAD = new SpeakingStyle("sad", 0.85f, -2f, 0.6f, -4f, 0.7f);
+    public static final SpeakingStyle ANGRY = new SpeakingStyle("angry", 1.1f, 1f, 1.3f, 5f, 1.3f);
+    public static final SpeakingStyle CALM = new SpeakingStyle("calm", 0.92f, -1f, 0.8f, -2f, 0.8f);
+    public static final SpeakingStyle EXCITED = new SpeakingStyle("excited", 1.18f, 3f, 1.6f, 4f, 1.4f);
+    /** Quiet, slower and flat: a hushed delivery. The voice stays voiced (this is not a true whisper). */
+    public static final SpeakingStyle WHISPER = new SpeakingStyle("whisper", 0.9f, -1f, 0.4f, -14f, 0.5f);
+
+    /** The presets, in the order they are listed to users. */
+    public static final List<SpeakingStyle> PRESETS = List.of(NEUTRAL, HAPPY, SAD, ANGRY, CALM, EXCITED, WHISPER);
+
+    public SpeakingStyle {
+        if (name == null || name.isBlank()) {
+            throw new IllegalArgumentException("a style needs a name");
+        }
+        if (!(rate >= 0.5f && rate <= 2f) || !(pitchSemitones >= -6f && pitchSemitones <= 6f) || !(pitchRange >= 0f && pitchRange <= 2f)
+                || !(energyDb >= -30f && energyDb <= 12f) || !(variation >= 0f && variation <= 2f)) {
+            throw new IllegalArgumentException("style '" + name + "' is outside rate 0.5..2, pitch -6..6 st, range 0..2, energy -30..12 dB,"
+                    + " variation 0..2");
+        }
+    }
+
+    /** The preset called {@code name} (case-insensitive). */
+    public static SpeakingStyle byName(String name) {
+        String n = name == null ? "" : name.strip().toLowerCase(Locale.ROOT);
+        for (SpeakingStyle s : PRESETS) {
+            if (s.name.equals(n)) {
+                return s;
+            }
+        }
+        throw new IllegalArgumentException("unknown style '" + name + "'; styles are " + names());
+    }
+
+    /** The preset names, comma-separated. */
+    public static String names() {
+        return String.join(", ", PRESETS.stream().map(SpeakingStyle::name).toList());
+    }
+}

@@ -1,0 +1,166 @@
+package dev.sotto.audio;
+
+import java.util.Arrays;
+
+/**
+ * Band-limited resampling of a mono signal by any ratio, whole or streamed chunk by chunk (the chunks give exactly
+ * the samples of the whole). Output sample k is the input evaluated at position {@code k * step} (step = input
+ * samples per output sample) through a Kaiser-windowed sinc low-pass whose cutoff is 0.95 of the lower Nyquist
+ * frequency, so downsampling does not alias. Zero delay: output k lines up with input k * step. The kernel is
+ * tabulated finely and interpolated linearly. One instance per stream; not thread-safe.
+ */
+public final class Resampler {
+    /** Zero crossings of the sinc on each side of the centre (at the filter's cutoff). */
+    private static final int ZERO_CROSSINGS = 24;
+    /** Kaiser window shape: about 90 dB of stop-band attenuation. */
+    private static final double KAISER_BETA = 9.0;
+    /** Cutoff as a fraction of the lower Nyquist frequency. */
+    private static final double ROLLOFF = 0.95;
+    /** Kernel table points per input sample. */
+    private static final int TABLE_STEPS = 512;
+
+    private final double step;
+    private final double cutoff;      // cycles per input sample
+    private final double halfWidth;   // input samples on each side of the centre
+    private final float[] kernel;     // kernel(x) at x = i / TABLE_STEPS, x in [0, halfWidth + 1]
+
+    // Streaming state: input samples kept from absolute index bufferStart; outputs produced so far.
+    private float[] buffer = new float[0];
+    private int buffered;
+    private long bufferStart;
+    private long inputSeen;
+    private long produced;
+    private boolean flushed;
+
+    /** @param step input samples per output sample (> 0): 2 halves the rate, 0.5 doubles it */
+    public Resampler(double step) {
+        if (!(step > 0 && step < 64)) {
+            throw new IllegalArgumentException("resampling step must be in (0, 64), got " + step);
+        }
+        this.step = step;
+        this.cutoff = 0.5 * ROLLOFF * Math.min(1.0, 1.0 / step);
+        this.halfWidth = ZERO_CROSSINGS / (2 * cutoff);
+        int points = (int) Math.ceil((halfWidth + 1) * TABLE_STEPS) + 2;
+        this.kernel = new float[points];
+        double i0Beta = besselI0(KAISER_BETA);
+        for (int i = 0; i < points; i++) {
+            double x = i / (double) TABLE_STEPS;
+            if (x >= halfWidth) {
+                continue;
+            }
+            double r = x / halfWidth;
+            double window = besselI0(KAISER_BETA * Math.sqrt(1 - r * r)) / i0Beta;
+            double arg = 2 * cutoff * x;
+            double sinc = x == 0 ? 1 : Math.sin(Math.PI * arg) / (Math.PI * arg);
+            kernel[i] = (float) (2 * cutoff * sinc * window);
+        }
+    }
+
+    /** A resampler from {@code fromRate} to {@code toRate} Hz. */
+    public static Resampler ofRates(int fromRate, int toRate) {
+        if (fromRate <= 0 || toRate <= 0) {
+            throw new IllegalArgumentException("sample rates must be positive, got " + fromRate + " and " + toRate);
+        }
+        return new Resampler(fromRate / (double) toRate);
+    }
+
+    /** The whole of {@code input} at the new rate: {@code round(input.length / step)} samples. */
+    public static float[] resample(float[] input, int fromRate, int toRate) {
+        if (fromRate == toRate) {
+            return input.clone();
+        }
+        Resampler r = ofRates(fromRate, toRate);
+        float[] a = r.process(input, 0, input.length);
+        float[] b = r.flush();
+        float[] out = Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
+
+    /** Input samples per output sample. */
+    public double step() {
+        return step;
+    }
+
+    /** The output samples that {@code input[from, from + n)} completes (those whose kernel lies in the input so far). */
+    public float[] process(float[] input, int from, int n) {
+        if (flushed) {
+            throw new IllegalStateException("the resampler has been flushed");
+        }
+        append(input, from, n);
+        inputSeen += n;
+        // Output k is ready when input up to k * step + halfWidth has arrived.
+        long ready = (long) Math.floor((inputSeen - 1 - halfWidth) / step) + 1;
+        return produce(Math.max(produced, ready));
+    }
+
+    /**
+     * The remaining output, treating the input as ended (zeros beyond it): the total is {@code round(inputs / step)}
+     * samples. The resampler cannot be used after this.
+     */
+    public float[] flush() {
+        if (flushed) {
+            throw new IllegalStateException("the resampler has been flushed");
+        }
+        flushed = true;
+        long total = Math.round(inputSeen / step);
+        return produce(Math.max(produced, total));
+    }
+
+    private float[] produce(long until) {
+        float[] out = new float[(int) (until - produced)];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = sampleAt((produced + i) * step);
+        }
+        produced = until;
+        // Drop input no later output can reach.
+        long keepFrom = (long) Math.floor(produced * step - halfWidth) - 1;
+        if (keepFrom > bufferStart) {
+            int drop = (int) Math.min(buffered, keepFrom - bufferStart);
+            System.arraycopy(buffer, drop, buffer, 0, buffered - drop);
+            buffered -= drop;
+            bufferStart += drop;
+        }
+        return out;
+    }
+
+    /** The band-limited input at (absolute) position {@code t}; zero outside the input seen. */
+    private float sampleAt(double t) {
+        long first = (long) Math.ceil(t - halfWidth);
+        long last = (long) Math.floor(t + halfWidth);
+        first = Math.max(first, bufferStart);
+        last = Math.min(last, bufferStart + buffered - 1);
+        double sum = 0;
+        for (long j = first; j <= last; j++) {
+            double x = Math.abs(t - j) * TABLE_STEPS;
+            int i = (int) x;
+            double frac = x - i;
+            double k = kernel[i] + (kernel[i + 1] - kernel[i]) * frac;
+            sum += k * buffer[(int) (j - bufferStart)];
+        }
+        return (float) sum; // the kernel sums to 1 over the input samples: unit gain
+    }
+
+    private void append(float[] input, int from, int n) {
+        if (buffered + n > buffer.length) {
+            buffer = Arrays.copyOf(buffer, Math.max(buffered + n, 2 * buffer.length + 1024));
+        }
+        System.arraycopy(input, from, buffer, buffered, n);
+        buffered += n;
+    }
+
+    /** Modified Bessel function of the first kind, order 0 (power series). */
+    private static double besselI0(double x) {
+        double sum = 1;
+        double term = 1;
+        double q = x * x / 4;
+        for (int k = 1; k < 200; k++) {
+            term *= q / ((double) k * k);
+            sum += term;
+            if (term < 1e-17 * sum) {
+                break;
+            }
+        }
+        return sum;
+    }
+}
