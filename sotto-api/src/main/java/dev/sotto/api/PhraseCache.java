@@ -94,6 +94,11 @@ public final class PhraseCache {
         }
     }
 
+    /** Bytes of samples above which a phrase is never kept (it fits neither in memory nor on disk). */
+    long largestEntryBytes() {
+        return Math.max(memoryBytes, directory == null ? 0 : diskBytes);
+    }
+
     public synchronized long hits() {
         return hits;
     }

@@ -75,6 +75,8 @@ public final class SpeechStream implements Iterable<AudioChunk>, AutoCloseable {
     private final PhraseCache cache;
     private final String cacheKey;
     private final List<AudioChunk> recorded = new ArrayList<>();
+    private boolean recording;
+    private long recordedBytes;
 
     SpeechStream(Voice voice, String text, SynthesisOptions options, PhraseCache cache, String cacheKey) {
         this.voice = voice;
@@ -85,6 +87,7 @@ public final class SpeechStream implements Iterable<AudioChunk>, AutoCloseable {
         this.replay = null;
         this.cache = cache;
         this.cacheKey = cacheKey;
+        this.recording = cacheKey != null;
     }
 
     /** A stream replaying cached chunks. */
@@ -156,9 +159,14 @@ public final class SpeechStream implements Iterable<AudioChunk>, AutoCloseable {
             return replay.hasNext() ? replay.next() : null;
         }
         AudioChunk c = synthesizeNext();
-        if (cacheKey != null) {
+        if (recording) {
             if (c != null) {
                 recorded.add(c);
+                recordedBytes += 4L * c.samples().length;
+                if (recordedBytes > cache.largestEntryBytes()) {
+                    recording = false; // too long to be cached: keep nothing, so memory stays bounded
+                    recorded.clear();
+                }
             } else {
                 cache.put(cacheKey, List.copyOf(recorded));
             }
