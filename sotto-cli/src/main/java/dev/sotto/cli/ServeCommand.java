@@ -1,0 +1,127 @@
+package dev.sotto.cli;
+
+import dev.sotto.api.Voice;
+import dev.sotto.server.ServerConfig;
+import dev.sotto.server.SpeechServer;
+import dev.sotto.server.VoiceRegistry;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** Runs the local speech server until interrupted (Ctrl-C drains running requests, then exits). */
+@Command(name = "serve", mixinStandardHelpOptions = true,
+        description = "Serve speech over HTTP: OpenAI-compatible /v1/audio/speech, /v1/voices, /health, /metrics and a web page at /.")
+final class ServeCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--host", defaultValue = "127.0.0.1", description = "address to bind (default: ${DEFAULT-VALUE}, this machine only)")
+    String host;
+
+    @Option(names = "--port", defaultValue = "8880", description = "port (default: ${DEFAULT-VALUE}; 0 picks a free one)")
+    int port;
+
+    @Option(names = {"-m", "--model"}, paramLabel = "VOICE", description = "a .gguf or Piper .onnx voice, served under its file name"
+            + " without the extension; repeatable; the first is the default")
+    List<Path> models = new ArrayList<>();
+
+    @Option(names = "--voices-dir", paramLabel = "DIR", description = "serve every .gguf voice in DIR as well")
+    Path voicesDir;
+
+    @Option(names = "--api-key", paramLabel = "KEY", description = "require Authorization: Bearer KEY (also read from SOTTO_API_KEY)")
+    String apiKey;
+
+    @Option(names = "--max-concurrent", description = "syntheses at once (default: cores, at least 2)")
+    Integer maxConcurrent;
+
+    @Option(names = "--max-queue", description = "requests waiting beyond those; more get 503 (default: 4x max-concurrent)")
+    Integer maxQueue;
+
+    @Option(names = "--max-input-chars", defaultValue = "4096", description = "longest input (default: ${DEFAULT-VALUE})")
+    int maxInputChars;
+
+    @Option(names = "--timeout", defaultValue = "120", paramLabel = "SECONDS", description = "per-request limit (default: ${DEFAULT-VALUE})")
+    int timeoutSeconds;
+
+    @Override
+    public Integer call() throws Exception {
+        ServerConfig d = ServerConfig.defaults();
+        String key = apiKey != null ? apiKey : System.getenv("SOTTO_API_KEY");
+        ServerConfig config;
+        try {
+            int concurrent = maxConcurrent != null ? maxConcurrent : d.maxConcurrent();
+            config = d.withHost(host).withPort(port).withApiKey(key == null || key.isEmpty() ? null : key)
+                    .withLimits(concurrent, maxQueue != null ? maxQueue : 4 * concurrent, maxInputChars)
+                    .withTimeouts(Duration.ofSeconds(timeoutSeconds), d.queueWait());
+        } catch (IllegalArgumentException e) {
+            throw new SottoCli.UserError(e.getMessage());
+        }
+        VoiceRegistry voices = new VoiceRegistry();
+        try {
+            for (Path m : models) {
+                voices.add(nameOf(m), load(m));
+            }
+            if (voicesDir != null) {
+                if (!Files.isDirectory(voicesDir)) {
+                    throw new SottoCli.UserError("--voices-dir " + voicesDir + " is not a directory");
+                }
+                try (DirectoryStream<Path> dir = Files.newDirectoryStream(voicesDir, "*.gguf")) {
+                    for (Path m : dir) {
+                        voices.add(nameOf(m), load(m));
+                    }
+                }
+            }
+            if (voices.isEmpty()) {
+                throw new SottoCli.UserError("no voices to serve: pass -m VOICE.gguf (or a Piper .onnx) or --voices-dir DIR");
+            }
+        } catch (IllegalArgumentException e) {
+            voices.close();
+            throw new SottoCli.UserError(e.getMessage());
+        } catch (RuntimeException | IOException e) {
+            voices.close();
+            throw e;
+        }
+        SpeechServer server = new SpeechServer(config, voices);
+        try {
+            server.start();
+        } catch (IOException e) {
+            voices.close();
+            throw new SottoCli.UserError("cannot listen on " + host + ":" + port + ": " + e.getMessage());
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        out.printf("sotto serving %s on http://%s:%d/ (OpenAI base URL http://%s:%d/v1)%s%n", String.join(", ", voices.names()), host,
+                server.port(), host, server.port(), config.apiKey() != null ? ", API key required" : "");
+        out.flush();
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            server.stop(Duration.ofSeconds(30));
+            voices.close();
+            stopped.countDown();
+        }, "sotto-shutdown"));
+        stopped.await();
+        return 0;
+    }
+
+    private static Voice load(Path m) throws IOException {
+        if (!Files.isRegularFile(m)) {
+            throw new SottoCli.UserError("voice file " + m + " does not exist");
+        }
+        return Voice.load(m);
+    }
+
+    /** {@code voices/en_US-lessac-medium.gguf} -> {@code en_US-lessac-medium}. */
+    static String nameOf(Path m) {
+        return m.getFileName().toString().replaceFirst("\\.(gguf|onnx)$", "");
+    }
+}

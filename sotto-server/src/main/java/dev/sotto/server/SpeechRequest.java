@@ -1,0 +1,155 @@
+package dev.sotto.server;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.sotto.api.SpeakingStyle;
+import dev.sotto.api.SynthesisOptions;
+import dev.sotto.api.Voice;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * A validated {@code POST /v1/audio/speech} body: OpenAI's fields ({@code model}, {@code input}, {@code voice},
+ * {@code response_format}, {@code speed}, {@code instructions}) and sotto's extras ({@code speaker}, {@code pitch},
+ * {@code emotion}, {@code ssml}, {@code timings}).
+ */
+record SpeechRequest(String voiceName, String input, String format, SynthesisOptions options, boolean timings) {
+    /** Model names accepted: all are served by the local voices. */
+    static final Set<String> MODELS = Set.of("sotto", "tts-1", "tts-1-hd", "gpt-4o-mini-tts");
+    /** OpenAI's built-in voice names: they select the server's default voice, so existing clients work unchanged. */
+    static final Set<String> OPENAI_VOICES = Set.of("alloy", "ash", "ballad", "coral", "echo", "fable", "nova", "onyx", "sage", "shimmer",
+            "verse", "marin", "cedar");
+
+    static SpeechRequest parse(JsonNode body, VoiceRegistry voices, int maxInputChars) throws ApiException {
+        if (!body.isObject()) {
+            throw ApiException.badRequest("the request body must be a JSON object", null);
+        }
+        String model = requiredString(body, "model");
+        String input = requiredString(body, "input");
+        if (input.isBlank()) {
+            throw ApiException.badRequest("'input' is empty: there is nothing to say", "input");
+        }
+        if (input.length() > maxInputChars) {
+            throw ApiException.badRequest("'input' has " + input.length() + " characters; this server takes at most " + maxInputChars, "input");
+        }
+        JsonNode voiceNode = body.get("voice");
+        String voiceName;
+        if (voiceNode != null && voiceNode.isObject() && voiceNode.get("id") != null && voiceNode.get("id").isTextual()) {
+            voiceName = voiceNode.get("id").asText();
+        } else if (voiceNode != null && voiceNode.isTextual()) {
+            voiceName = voiceNode.asText();
+        } else {
+            throw ApiException.badRequest(voiceNode == null ? "'voice' is required" : "'voice' must be a string", "voice");
+        }
+        String resolved = voices.resolve(voiceName);
+        if (resolved == null) {
+            throw ApiException.badRequest("unknown voice '" + printable(voiceName) + "'; voices here: " + String.join(", ", voices.names())
+                    + " (OpenAI's voice names select " + voices.defaultName() + ")", "voice");
+        }
+        if (!MODELS.contains(model) && voices.resolve(model) == null) {
+            throw ApiException.badRequest("unknown model '" + printable(model) + "'; use one of " + String.join(", ", MODELS.stream().sorted().toList()),
+                    "model");
+        }
+        String format = optionalString(body, "response_format", "mp3"); // OpenAI's default; refused below with the list
+        if (!AudioEncoder.FORMATS.contains(format)) {
+            throw new ApiException(400, "invalid_request_error", "response_format '" + printable(format) + "' is not supported here; supported: "
+                    + String.join(", ", AudioEncoder.FORMATS), "response_format", "unsupported_response_format");
+        }
+        Voice voice = voices.get(resolved);
+        SynthesisOptions.Builder o = SynthesisOptions.builder();
+        try {
+            o.speed((float) optionalNumber(body, "speed", 1.0));
+            o.pitch((float) optionalNumber(body, "pitch", 0.0));
+            String emotion = optionalString(body, "emotion", null);
+            String instructions = optionalString(body, "instructions", null);
+            if (emotion != null) {
+                o.style(emotion);
+            } else if (instructions != null) {
+                o.style(styleNamedIn(instructions));
+            }
+            o.ssml(optionalBoolean(body, "ssml", false));
+            o.speaker(speaker(body.get("speaker"), voice));
+            o.seed(body.has("seed") ? (long) optionalNumber(body, "seed", 0) : 0L);
+            return new SpeechRequest(resolved, input, format, o.build(), optionalBoolean(body, "timings", false));
+        } catch (IllegalArgumentException e) {
+            throw ApiException.badRequest(e.getMessage(), null);
+        }
+    }
+
+    /** The first style named in free-form instructions ("Speak in a calm voice" -> calm), else neutral. */
+    static SpeakingStyle styleNamedIn(String instructions) {
+        String lower = instructions.toLowerCase(Locale.ROOT);
+        for (SpeakingStyle s : SpeakingStyle.PRESETS) {
+            if (lower.matches("(?s).*\\b" + s.name() + "\\b.*")) {
+                return s;
+            }
+        }
+        return SpeakingStyle.NEUTRAL;
+    }
+
+    private static int speaker(JsonNode n, Voice voice) throws ApiException {
+        if (n == null || n.isNull()) {
+            return 0;
+        }
+        if (n.isInt()) {
+            return n.asInt();
+        }
+        if (n.isTextual()) {
+            int id = voice.speakerNames().indexOf(n.asText());
+            if (id < 0) {
+                throw ApiException.badRequest("voice '" + voice.name() + "' has no speaker '" + printable(n.asText()) + "'", "speaker");
+            }
+            return id;
+        }
+        throw ApiException.badRequest("'speaker' must be a speaker id or name", "speaker");
+    }
+
+    private static String requiredString(JsonNode body, String field) throws ApiException {
+        JsonNode n = body.get(field);
+        if (n == null || n.isNull()) {
+            throw ApiException.badRequest("'" + field + "' is required", field);
+        }
+        if (!n.isTextual()) {
+            throw ApiException.badRequest("'" + field + "' must be a string", field);
+        }
+        return n.asText();
+    }
+
+    private static String optionalString(JsonNode body, String field, String fallback) throws ApiException {
+        JsonNode n = body.get(field);
+        if (n == null || n.isNull()) {
+            return fallback;
+        }
+        if (!n.isTextual()) {
+            throw ApiException.badRequest("'" + field + "' must be a string", field);
+        }
+        return n.asText();
+    }
+
+    private static double optionalNumber(JsonNode body, String field, double fallback) throws ApiException {
+        JsonNode n = body.get(field);
+        if (n == null || n.isNull()) {
+            return fallback;
+        }
+        if (!n.isNumber() || !Double.isFinite(n.asDouble())) {
+            throw ApiException.badRequest("'" + field + "' must be a number", field);
+        }
+        return n.asDouble();
+    }
+
+    private static boolean optionalBoolean(JsonNode body, String field, boolean fallback) throws ApiException {
+        JsonNode n = body.get(field);
+        if (n == null || n.isNull()) {
+            return fallback;
+        }
+        if (!n.isBoolean()) {
+            throw ApiException.badRequest("'" + field + "' must be true or false", field);
+        }
+        return n.asBoolean();
+    }
+
+    /** A client-supplied value made safe to echo in a message: control characters removed, length capped. */
+    static String printable(String s) {
+        String clean = s.replaceAll("\\p{Cntrl}", "?");
+        return clean.length() > 64 ? clean.substring(0, 64) + "..." : clean;
+    }
+}

@@ -1,0 +1,343 @@
+package dev.sotto.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.openai.client.OpenAIClient;
+import com.openai.client.okhttp.OpenAIOkHttpClient;
+import com.openai.core.http.HttpResponse;
+import com.openai.errors.BadRequestException;
+import com.openai.models.audio.speech.SpeechCreateParams;
+import com.openai.models.audio.speech.SpeechModel;
+import dev.sotto.api.Voice;
+import dev.sotto.onnx.PiperImporter;
+import dev.sotto.tensor.GgmlType;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.ConnectException;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse.BodyHandlers;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The server end to end over loopback, on the tiny fixture voice (random weights: it speaks noise). */
+class SpeechServerTest {
+    static {
+        // Short enough to test slow clients quickly; must be set before the JDK's server classes load.
+        System.setProperty("sun.net.httpserver.maxReqTime", "1"); // seconds
+    }
+
+    static final String LONG_TEXT = "This sentence is long enough to keep the server busy for a little while. ".repeat(12);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    static Path dir;
+    static Path voiceFile;
+    private static VoiceRegistry voices;
+    private static SpeechServer server;
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    static Path fixtures() {
+        for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
+            Path candidate = p.resolveSibling("shared").resolve("fixtures").resolve("piper");
+            if (Files.isDirectory(candidate)) {
+                return candidate;
+            }
+        }
+        throw new IllegalStateException("Piper fixtures not found beside the project");
+    }
+
+    static Path tinyVoice(Path into) throws IOException {
+        Path gguf = into.resolve("tiny-voice.gguf");
+        if (!Files.exists(gguf)) {
+            Path onnx = fixtures().resolve("tiny-r2.onnx");
+            PiperImporter.convert(onnx, PiperImporter.defaultConfigPath(onnx), gguf, GgmlType.Q8_0);
+        }
+        return gguf;
+    }
+
+    @BeforeAll
+    static void start() throws IOException {
+        voiceFile = tinyVoice(dir);
+        voices = new VoiceRegistry().add("tiny-voice", Voice.load(voiceFile));
+        server = new SpeechServer(ServerConfig.defaults().withPort(0).withLimits(2, 4, 4096), voices).start();
+    }
+
+    @AfterAll
+    static void stop() {
+        server.stop(Duration.ofSeconds(2));
+        voices.close();
+    }
+
+    static String body(String input, String format, String extra) {
+        return "{\"model\":\"tts-1\",\"input\":" + JSON.valueToTree(input) + ",\"voice\":\"tiny-voice\",\"response_format\":\"" + format + "\""
+                + (extra == null ? "" : "," + extra) + "}";
+    }
+
+    static java.net.http.HttpResponse<byte[]> post(int port, String body, String... headers) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v1/audio/speech"))
+                .POST(HttpRequest.BodyPublishers.ofString(body)).header("Content-Type", "application/json");
+        for (int i = 0; i < headers.length; i += 2) {
+            b.header(headers[i], headers[i + 1]);
+        }
+        return HTTP.send(b.build(), BodyHandlers.ofByteArray());
+    }
+
+    static java.net.http.HttpResponse<String> get(int port, String path) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).GET().build(), BodyHandlers.ofString());
+    }
+
+    private static JsonNode error(java.net.http.HttpResponse<byte[]> r) throws IOException {
+        JsonNode e = JSON.readTree(r.body()).get("error");
+        assertNotNull(e, new String(r.body(), StandardCharsets.UTF_8));
+        assertTrue(e.get("message").isTextual() && e.has("type") && e.has("param") && e.has("code"), e.toString());
+        return e;
+    }
+
+    @Test
+    void speechStreamsWavAndPcmAt24kHz() throws Exception {
+        var wav = post(server.port(), body("Hello world. How are you?", "wav", "\"seed\":5"));
+        assertEquals(200, wav.statusCode());
+        assertEquals("audio/wav", wav.headers().firstValue("Content-Type").orElseThrow());
+        assertTrue(wav.headers().firstValue("Content-Length").isEmpty(), "streamed (chunked), not buffered");
+        assertEquals("RIFF", new String(wav.body(), 0, 4, StandardCharsets.US_ASCII));
+        int samples = (wav.body().length - 44) / 2;
+        assertTrue(samples > 10_000, "audio samples: " + samples);
+        var pcm = post(server.port(), body("Hello world. How are you?", "pcm", "\"seed\":5"));
+        assertEquals(200, pcm.statusCode());
+        assertEquals("24000", pcm.headers().firstValue("X-Sotto-Sample-Rate").orElseThrow());
+        assertEquals(Math.round(samples * 24000.0 / 22050), pcm.body().length / 2, "the same audio resampled to 24 kHz");
+    }
+
+    @Test
+    void theOfficialOpenAiSdkSpeaksThroughTheServer() throws Exception {
+        OpenAIClient client = OpenAIOkHttpClient.builder().baseUrl("http://127.0.0.1:" + server.port() + "/v1").apiKey("unused")
+                .maxRetries(0).build();
+        try (HttpResponse r = client.audio().speech().create(SpeechCreateParams.builder().model(SpeechModel.TTS_1).voice("alloy")
+                .input("Hello from the OpenAI SDK.").responseFormat(SpeechCreateParams.ResponseFormat.WAV).build());
+             InputStream in = r.body()) {
+            assertEquals(200, r.statusCode());
+            byte[] audio = in.readAllBytes();
+            assertEquals("RIFF", new String(audio, 0, 4, StandardCharsets.US_ASCII));
+            assertTrue(audio.length > 10_000, "bytes: " + audio.length);
+        }
+        BadRequestException e = assertThrows(BadRequestException.class, () -> client.audio().speech().create(SpeechCreateParams.builder()
+                .model(SpeechModel.TTS_1).voice("alloy").input("Hi").responseFormat(SpeechCreateParams.ResponseFormat.MP3).build()).close());
+        assertTrue(e.getMessage().contains("supported: wav, pcm"), e.getMessage());
+    }
+
+    @Test
+    void badRequestsGetOpenAiErrorsWithTheRightStatus() throws Exception {
+        int port = server.port();
+        assertEquals(400, post(port, "{\"model\": \"tts-1\", ").statusCode());
+        assertTrue(error(post(port, "{\"model\": \"tts-1\", ")).get("message").asText().contains("not valid JSON"));
+        JsonNode missing = error(post(port, "{\"model\":\"tts-1\",\"voice\":\"alloy\"}"));
+        assertEquals("input", missing.get("param").asText());
+        var unknown = post(port, body("Hi", "wav", null).replace("tiny-voice", "../../etc/passwd"));
+        assertEquals(400, unknown.statusCode());
+        assertTrue(error(unknown).get("message").asText().startsWith("unknown voice '../../etc/passwd'"));
+        var tooLong = post(port, body("a".repeat(4097), "wav", null));
+        assertEquals(400, tooLong.statusCode());
+        assertTrue(error(tooLong).get("message").asText().contains("at most 4096"));
+        var format = post(port, body("Hi", "opus", null));
+        assertEquals(400, format.statusCode());
+        assertEquals("unsupported_response_format", error(format).get("code").asText());
+        assertEquals(400, post(port, body("Hi", "wav", "\"speed\":9")).statusCode());
+        assertEquals(400, post(port, body("Hi", "wav", "\"emotion\":\"bored\"")).statusCode());
+        var ssml = post(port, body("<speak>Hi <break></speak>", "wav", "\"ssml\":true"));
+        assertEquals(400, ssml.statusCode());
+        assertTrue(error(ssml).get("message").asText().contains("invalid SSML"));
+        var wrongMethod = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v1/audio/speech")).GET().build(),
+                BodyHandlers.ofByteArray());
+        assertEquals(405, wrongMethod.statusCode());
+        assertEquals("POST", wrongMethod.headers().firstValue("Allow").orElseThrow());
+        assertEquals(404, get(port, "/v1/nothing").statusCode());
+        assertEquals(404, get(port, "/v1/../../etc/passwd").statusCode());
+        assertEquals(200, get(port, "/health").statusCode());
+    }
+
+    @Test
+    void modelsVoicesHealthMetricsAndPage() throws Exception {
+        int port = server.port();
+        JsonNode models = JSON.readTree(get(port, "/v1/models").body());
+        assertEquals("list", models.get("object").asText());
+        assertTrue(models.get("data").toString().contains("\"tts-1\""));
+        JsonNode v = JSON.readTree(get(port, "/v1/voices").body());
+        assertEquals("tiny-voice", v.get("voices").get(0).get("name").asText());
+        assertTrue(v.get("styles").toString().contains("whisper"));
+        assertEquals("ok", JSON.readTree(get(port, "/health").body()).get("status").asText());
+        post(port, body("Count me.", "pcm", null));
+        String metrics = get(port, "/metrics").body();
+        assertTrue(metrics.contains("sotto_requests_total{endpoint=\"/v1/audio/speech\",status=\"200\"}"), metrics);
+        assertTrue(metrics.contains("sotto_time_to_first_byte_seconds_bucket{le=\"+Inf\"}") && metrics.contains("sotto_audio_seconds_total"));
+        var page = get(port, "/");
+        assertTrue(page.body().contains("/v1/audio/speech") && page.headers().firstValue("Content-Type").orElseThrow().startsWith("text/html"));
+    }
+
+    @Test
+    void timingsComeFromASidecarEndpoint() throws Exception {
+        var r = post(server.port(), body("Hello brave new world.", "wav", "\"timings\":true"));
+        assertEquals(200, r.statusCode());
+        String where = r.headers().firstValue("X-Sotto-Timings").orElseThrow();
+        JsonNode t = JSON.readTree(get(server.port(), where).body());
+        assertEquals(4, t.get("words").size(), t.toString());
+        assertEquals("Hello", t.get("words").get(0).get("word").asText());
+        double end = t.get("words").get(3).get("end").asDouble();
+        assertTrue(end > 0 && end <= t.get("audio_seconds").asDouble() + 1e-9, t.toString());
+        assertEquals(404, get(server.port(), "/v1/audio/timings/nope").statusCode());
+    }
+
+    @Test
+    void apiKeyIsRequiredWhenSet() throws Exception {
+        try (VoiceRegistry v = new VoiceRegistry().add("tiny-voice", Voice.load(voiceFile));
+             SpeechServer keyed = new SpeechServer(ServerConfig.defaults().withPort(0).withApiKey("s3cret"), v).start()) {
+            var none = post(keyed.port(), body("Hi", "wav", null));
+            assertEquals(401, none.statusCode());
+            assertEquals("invalid_api_key", error(none).get("code").asText());
+            assertEquals(401, post(keyed.port(), body("Hi", "wav", null), "Authorization", "Bearer wrong").statusCode());
+            assertEquals(200, post(keyed.port(), body("Hi", "wav", null), "Authorization", "Bearer s3cret").statusCode());
+            assertEquals(200, get(keyed.port(), "/health").statusCode());
+        }
+    }
+
+    @Test
+    void overloadGives503WithRetryAfterAndLosesNothing() throws Exception {
+        try (VoiceRegistry v = new VoiceRegistry().add("tiny-voice", Voice.load(voiceFile));
+             SpeechServer small = new SpeechServer(ServerConfig.defaults().withPort(0).withLimits(1, 1, 4096), v).start()) {
+            ExecutorService clients = Executors.newFixedThreadPool(8);
+            List<Future<java.net.http.HttpResponse<byte[]>>> results = new ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                results.add(clients.submit(() -> post(small.port(), body(LONG_TEXT, "pcm", null))));
+            }
+            int ok = 0;
+            int busy = 0;
+            for (var f : results) {
+                var r = f.get();
+                if (r.statusCode() == 200) {
+                    ok++;
+                    assertTrue(r.body().length > 100_000, "a complete stream");
+                } else {
+                    assertEquals(503, r.statusCode(), new String(r.body(), StandardCharsets.UTF_8));
+                    assertEquals("1", r.headers().firstValue("Retry-After").orElseThrow());
+                    assertEquals("overloaded", error(r).get("code").asText());
+                    busy++;
+                }
+            }
+            clients.shutdown();
+            assertEquals(8, ok + busy);
+            assertTrue(ok >= 2 && busy >= 1, ok + " served, " + busy + " refused");
+        }
+    }
+
+    @Test
+    void aClientThatDisconnectsStopsItsSynthesis() throws Exception {
+        try (Socket s = new Socket("127.0.0.1", server.port())) {
+            String b = body(LONG_TEXT.repeat(4), "pcm", null);
+            OutputStream out = s.getOutputStream();
+            out.write(("POST /v1/audio/speech HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: "
+                    + b.getBytes(StandardCharsets.UTF_8).length + "\r\n\r\n" + b).getBytes(StandardCharsets.UTF_8));
+            out.flush();
+            assertTrue(s.getInputStream().readNBytes(2048).length == 2048, "audio started");
+        }
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        String metrics = "";
+        while (System.nanoTime() < deadline) {
+            metrics = get(server.port(), "/metrics").body();
+            if (metrics.contains("sotto_client_disconnects_total 1") || metrics.matches("(?s).*sotto_client_disconnects_total [1-9].*")) {
+                break;
+            }
+            Thread.sleep(100);
+        }
+        assertTrue(metrics.matches("(?s).*sotto_client_disconnects_total [1-9].*"), metrics);
+    }
+
+    @Test
+    void hostileRequestsAreRefusedAndTheServerKeepsServing() throws Exception {
+        int port = server.port();
+        // Invalid UTF-8.
+        assertTrue(rawStatus(port, "POST", new byte[] {'{', '"', (byte) 0xC3, (byte) 0x28, '"', '}'}).contains(" 400 "));
+        // Deep JSON.
+        String deep = "[".repeat(100_000);
+        var d = post(port, deep);
+        assertEquals(400, d.statusCode());
+        assertTrue(error(d).get("message").asText().contains("not valid JSON"));
+        // A huge body is refused from its Content-Length, before it is read.
+        try (Socket s = new Socket("127.0.0.1", port)) {
+            s.getOutputStream().write("POST /v1/audio/speech HTTP/1.1\r\nHost: x\r\nContent-Length: 100000000\r\n\r\n{".getBytes(StandardCharsets.US_ASCII));
+            String head = new String(s.getInputStream().readNBytes(12), StandardCharsets.US_ASCII);
+            assertEquals("HTTP/1.1 413", head);
+        }
+        // A slow-loris client trickling its headers is cut off; meanwhile others are served.
+        long start = System.nanoTime();
+        try (Socket s = new Socket("127.0.0.1", port)) {
+            s.setSoTimeout(250);
+            OutputStream out = s.getOutputStream();
+            out.write("POST /v1/audio/speech HTTP/1.1\r\nHost: x\r\n".getBytes(StandardCharsets.US_ASCII));
+            boolean closed = false;
+            for (int i = 0; i < 40 && !closed; i++) {
+                assertEquals(200, get(port, "/health").statusCode());
+                try {
+                    out.write("X-Slow: y\r\n".getBytes(StandardCharsets.US_ASCII));
+                    out.flush();
+                    closed = s.getInputStream().read() < 0;
+                } catch (java.net.SocketTimeoutException e) {
+                    // still open: keep trickling
+                } catch (IOException e) {
+                    closed = true;
+                }
+            }
+            assertTrue(closed, "the slow client was disconnected");
+        }
+        assertTrue(System.nanoTime() - start < Duration.ofSeconds(12).toNanos());
+        assertEquals(200, post(port, body("Still here.", "wav", null)).statusCode());
+    }
+
+    /** Sends a raw request with {@code body} and returns the status line. */
+    private static String rawStatus(int port, String method, byte[] body) throws IOException {
+        try (Socket s = new Socket("127.0.0.1", port)) {
+            OutputStream out = s.getOutputStream();
+            out.write((method + " /v1/audio/speech HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: " + body.length
+                    + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.write(body);
+            out.flush();
+            byte[] head = s.getInputStream().readNBytes(16);
+            return new String(head, StandardCharsets.US_ASCII);
+        }
+    }
+
+    @Test
+    void shutdownDrainsRunningRequests() throws Exception {
+        VoiceRegistry v = new VoiceRegistry().add("tiny-voice", Voice.load(voiceFile));
+        SpeechServer s = new SpeechServer(ServerConfig.defaults().withPort(0), v).start();
+        int port = s.port();
+        ExecutorService one = Executors.newSingleThreadExecutor();
+        Future<java.net.http.HttpResponse<byte[]>> running = one.submit(() -> post(port, body(LONG_TEXT, "pcm", null)));
+        Thread.sleep(300); // let it start
+        s.stop(Duration.ofSeconds(20));
+        var r = running.get();
+        assertEquals(200, r.statusCode());
+        assertTrue(r.body().length > 100_000);
+        assertThrows(ConnectException.class, () -> get(port, "/health"));
+        one.shutdown();
+        v.close();
+    }
+}
