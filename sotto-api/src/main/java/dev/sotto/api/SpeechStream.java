@@ -133,21 +133,28 @@ public final class SpeechStream implements Iterable<AudioChunk>, AutoCloseable {
             throw new IllegalStateException("a speech stream can be read once");
         }
         consumed = true;
+        // Lazy: a chunk is synthesized when hasNext() or next() asks for it, never ahead, so the first chunk
+        // costs only itself.
         return new Iterator<>() {
-            private AudioChunk next = advance();
+            private AudioChunk next;
+            private boolean ended;
 
             @Override
             public boolean hasNext() {
+                if (next == null && !ended) {
+                    next = advance();
+                    ended = next == null;
+                }
                 return next != null;
             }
 
             @Override
             public AudioChunk next() {
-                if (next == null) {
+                if (!hasNext()) {
                     throw new NoSuchElementException();
                 }
                 AudioChunk c = next;
-                next = advance();
+                next = null;
                 return c;
             }
         };
