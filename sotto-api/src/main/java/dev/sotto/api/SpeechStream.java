@@ -2,8 +2,6 @@ package dev.sotto.api;
 
 import dev.sotto.audio.PitchShifter;
 import dev.sotto.audio.SampleFormat;
-import dev.sotto.audio.Wav;
-import dev.sotto.io.AtomicFiles;
 import dev.sotto.text.EnglishNormalizer;
 import dev.sotto.text.PhonemeIdMap;
 import dev.sotto.text.Phonemizers;
@@ -12,22 +10,14 @@ import dev.sotto.text.Ssml;
 import dev.sotto.text.TextFrontEnd;
 import dev.sotto.vits.VitsModel;
 import dev.sotto.vits.VitsParams;
-import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
-import javax.sound.sampled.AudioFormat;
-import javax.sound.sampled.AudioSystem;
-import javax.sound.sampled.LineUnavailableException;
-import javax.sound.sampled.SourceDataLine;
 
 /**
  * The speech of one {@link Voice#synthesize} call as {@link AudioChunk}s, synthesized as they are read: each
@@ -36,7 +26,7 @@ import javax.sound.sampled.SourceDataLine;
  * exactly the audio of whole-sentence decoding). Iterate it, write it ({@link #writeWav(Path, SampleFormat)},
  * {@link #writePcm(OutputStream)}) or {@link #play()} it; it can be consumed once. Not thread-safe (one consumer).
  */
-public final class SpeechStream implements Iterable<AudioChunk>, AutoCloseable {
+public final class SpeechStream implements AudioStream {
     /** Level above which the limiter starts to bend the waveform. */
     static final float KNEE = 0.9f;
     /** The limiter's ceiling, just under full scale. */
@@ -123,6 +113,7 @@ public final class SpeechStream implements Iterable<AudioChunk>, AutoCloseable {
         return out;
     }
 
+    @Override
     public int sampleRate() {
         return voice.sampleRate();
     }
@@ -335,73 +326,6 @@ public final class SpeechStream implements Iterable<AudioChunk>, AutoCloseable {
             String label = useWritten ? written[w].replaceAll("^[\\p{Punct}“”‘’«»]+|[\\p{Punct}“”‘’«»]+$", "") : wordPhonemes.get(w);
             words.add(new Timing(label.isEmpty() ? wordPhonemes.get(w) : label, wordSpans.get(w)[0], wordSpans.get(w)[1]));
         }
-    }
-
-    /** Writes the whole stream as a WAV file (atomically: the file appears complete or not at all). */
-    public void writeWav(Path path, SampleFormat format) throws IOException {
-        int rate = voice.sampleRate();
-        AtomicFiles.write(path, tmp -> {
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
-                ch.write(ByteBuffer.wrap(new byte[44]));
-                long samples = 0;
-                for (AudioChunk c : this) {
-                    ByteBuffer b = ByteBuffer.wrap(Wav.encode(c.samples(), 0, c.samples().length, format));
-                    while (b.hasRemaining()) {
-                        ch.write(b);
-                    }
-                    samples += c.samples().length;
-                }
-                ch.write(ByteBuffer.wrap(Wav.header(rate, format, samples)), 0);
-                ch.force(true);
-            }
-        });
-    }
-
-    /** Writes raw little-endian 16-bit PCM as each chunk is ready (for piping to a player). */
-    public void writePcm(OutputStream out) throws IOException {
-        for (AudioChunk c : this) {
-            out.write(Wav.encode(c.samples(), 0, c.samples().length, SampleFormat.S16));
-            out.flush();
-        }
-    }
-
-    /** Plays the stream through the default audio output as it is synthesized. */
-    public void play() throws IOException {
-        AudioFormat fmt = new AudioFormat(voice.sampleRate(), 16, 1, true, false);
-        SourceDataLine line;
-        try {
-            line = AudioSystem.getSourceDataLine(fmt);
-            line.open(fmt);
-        } catch (LineUnavailableException | IllegalArgumentException e) {
-            throw new IOException("no audio output is available for playback (" + e.getMessage() + "); write a WAV file instead", e);
-        }
-        try {
-            line.start();
-            for (AudioChunk c : this) {
-                byte[] pcm = Wav.encode(c.samples(), 0, c.samples().length, SampleFormat.S16);
-                line.write(pcm, 0, pcm.length);
-            }
-            line.drain();
-        } finally {
-            line.close();
-        }
-    }
-
-    /** All the samples at once (reads the whole stream). */
-    public float[] readAll() {
-        List<float[]> parts = new ArrayList<>();
-        int total = 0;
-        for (AudioChunk c : this) {
-            parts.add(c.samples());
-            total += c.samples().length;
-        }
-        float[] all = new float[total];
-        int at = 0;
-        for (float[] p : parts) {
-            System.arraycopy(p, 0, all, at, p.length);
-            at += p.length;
-        }
-        return all;
     }
 
     @Override

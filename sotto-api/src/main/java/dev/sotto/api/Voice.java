@@ -16,7 +16,7 @@ import java.util.Objects;
  * from any number of threads (the weights are immutable and memory-mapped; each call keeps its own state).
  * Closing the voice releases the mapping; calls after that fail.
  */
-public final class Voice implements AutoCloseable {
+public final class Voice implements Synthesizer {
     private final VitsModel model;
     private final PhonemeIdMap phonemeIds;
     private final Kernels kernels;
@@ -79,6 +79,11 @@ public final class Voice implements AutoCloseable {
         return name;
     }
 
+    @Override
+    public String describe() {
+        return "local:" + name;
+    }
+
     public int sampleRate() {
         return model.config().sampleRate();
     }
@@ -101,6 +106,7 @@ public final class Voice implements AutoCloseable {
      * Speech for {@code text}, produced lazily: each sentence is synthesized when the stream asks for it, so the
      * first chunk is ready after the first sentence and memory does not grow with the text.
      */
+    @Override
     public SpeechStream synthesize(String text, SynthesisOptions options) {
         requireOpen();
         Objects.requireNonNull(text, "text");

@@ -1,0 +1,96 @@
+package dev.sotto.api;
+
+import dev.sotto.audio.SampleFormat;
+import dev.sotto.audio.Wav;
+import dev.sotto.io.AtomicFiles;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import javax.sound.sampled.AudioFormat;
+import javax.sound.sampled.AudioSystem;
+import javax.sound.sampled.LineUnavailableException;
+import javax.sound.sampled.SourceDataLine;
+
+/**
+ * Speech as {@link AudioChunk}s at one sample rate, produced as it is read, whatever made it (a local voice, a
+ * cloud service). Iterate it once, or write or play it; close it to stop early.
+ */
+public interface AudioStream extends Iterable<AudioChunk>, AutoCloseable {
+    int sampleRate();
+
+    @Override
+    void close();
+
+    /** Writes the whole stream as a WAV file (atomically: the file appears complete or not at all). */
+    default void writeWav(Path path, SampleFormat format) throws IOException {
+        int rate = sampleRate();
+        AtomicFiles.write(path, tmp -> {
+            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
+                ch.write(ByteBuffer.wrap(new byte[44]));
+                long samples = 0;
+                for (AudioChunk c : this) {
+                    ByteBuffer b = ByteBuffer.wrap(Wav.encode(c.samples(), 0, c.samples().length, format));
+                    while (b.hasRemaining()) {
+                        ch.write(b);
+                    }
+                    samples += c.samples().length;
+                }
+                ch.write(ByteBuffer.wrap(Wav.header(rate, format, samples)), 0);
+                ch.force(true);
+            }
+        });
+    }
+
+    /** Writes raw little-endian 16-bit PCM as each chunk is ready (for piping to a player). */
+    default void writePcm(OutputStream out) throws IOException {
+        for (AudioChunk c : this) {
+            out.write(Wav.encode(c.samples(), 0, c.samples().length, SampleFormat.S16));
+            out.flush();
+        }
+    }
+
+    /** Plays the stream through the default audio output as it is synthesized. */
+    default void play() throws IOException {
+        AudioFormat fmt = new AudioFormat(sampleRate(), 16, 1, true, false);
+        SourceDataLine line;
+        try {
+            line = AudioSystem.getSourceDataLine(fmt);
+            line.open(fmt);
+        } catch (LineUnavailableException | IllegalArgumentException e) {
+            throw new IOException("no audio output is available for playback (" + e.getMessage() + "); write a WAV file instead", e);
+        }
+        try {
+            line.start();
+            for (AudioChunk c : this) {
+                byte[] pcm = Wav.encode(c.samples(), 0, c.samples().length, SampleFormat.S16);
+                line.write(pcm, 0, pcm.length);
+            }
+            line.drain();
+        } finally {
+            line.close();
+        }
+    }
+
+    /** All the samples at once (reads the whole stream). */
+    default float[] readAll() {
+        List<float[]> parts = new ArrayList<>();
+        int total = 0;
+        for (AudioChunk c : this) {
+            parts.add(c.samples());
+            total += c.samples().length;
+        }
+        float[] all = new float[total];
+        int at = 0;
+        for (float[] p : parts) {
+            System.arraycopy(p, 0, all, at, p.length);
+            at += p.length;
+        }
+        return all;
+    }
+
+}

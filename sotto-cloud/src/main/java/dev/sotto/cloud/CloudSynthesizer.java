@@ -1,0 +1,215 @@
+package dev.sotto.cloud;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.sotto.api.AudioChunk;
+import dev.sotto.api.AudioStream;
+import dev.sotto.api.SynthesisOptions;
+import dev.sotto.api.Synthesizer;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Iterator;
+import java.util.List;
+import java.util.NoSuchElementException;
+import java.util.Objects;
+
+/**
+ * A client for OpenAI-compatible speech APIs ({@code POST {baseUrl}/audio/speech}, response_format pcm: s16le mono
+ * at 24 kHz), streaming the response as {@link AudioChunk}s of 100 ms. Speed, the speaking style (as
+ * {@code instructions}) and, for sotto servers, pitch are passed on; timings are not available from the cloud.
+ * Failures before the first audio throw {@link CloudException} saying what happened (connection refused, timeout,
+ * HTTP status with the service's message).
+ */
+public final class CloudSynthesizer implements Synthesizer {
+    /** OpenAI's pcm rate. */
+    public static final int SAMPLE_RATE = 24_000;
+    private static final int CHUNK_SAMPLES = SAMPLE_RATE / 10;
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final Config config;
+    private final HttpClient http;
+
+    /**
+     * @param baseUrl e.g. {@code https://api.openai.com/v1} or {@code http://127.0.0.1:8880/v1}
+     * @param model e.g. {@code tts-1}
+     * @param voice e.g. {@code alloy}
+     * @param apiKey bearer token, or null
+     * @param connectTimeout to open the connection
+     * @param firstByteTimeout from sending the request to the response headers
+     */
+    public record Config(String baseUrl, String model, String voice, String apiKey, Duration connectTimeout, Duration firstByteTimeout) {
+        public Config {
+            Objects.requireNonNull(baseUrl, "baseUrl");
+            URI u = URI.create(baseUrl);
+            if (u.getScheme() == null || !(u.getScheme().equals("http") || u.getScheme().equals("https")) || u.getHost() == null) {
+                throw new IllegalArgumentException("cloud base URL must be http(s)://host[:port]/path, got '" + baseUrl + "'");
+            }
+            Objects.requireNonNull(model, "model");
+            Objects.requireNonNull(voice, "voice");
+            if (connectTimeout.isNegative() || connectTimeout.isZero() || firstByteTimeout.isNegative() || firstByteTimeout.isZero()) {
+                throw new IllegalArgumentException("timeouts must be positive");
+            }
+        }
+
+        /** tts-1 / alloy, key from {@code SOTTO_CLOUD_API_KEY} or {@code OPENAI_API_KEY}, 3 s to connect, 10 s to the first byte. */
+        public static Config of(String baseUrl) {
+            String key = System.getenv("SOTTO_CLOUD_API_KEY");
+            if (key == null || key.isBlank()) {
+                key = System.getenv("OPENAI_API_KEY");
+            }
+            return new Config(baseUrl, "tts-1", "alloy", key == null || key.isBlank() ? null : key, Duration.ofSeconds(3), Duration.ofSeconds(10));
+        }
+
+        public Config withVoice(String v) {
+            return new Config(baseUrl, model, v, apiKey, connectTimeout, firstByteTimeout);
+        }
+
+        public Config withModel(String m) {
+            return new Config(baseUrl, m, voice, apiKey, connectTimeout, firstByteTimeout);
+        }
+
+        public Config withTimeouts(Duration connect, Duration firstByte) {
+            return new Config(baseUrl, model, voice, apiKey, connect, firstByte);
+        }
+    }
+
+    public CloudSynthesizer(Config config) {
+        this.config = Objects.requireNonNull(config, "config");
+        this.http = HttpClient.newBuilder().connectTimeout(config.connectTimeout()).followRedirects(HttpClient.Redirect.NEVER).build();
+    }
+
+    @Override
+    public String describe() {
+        return "cloud:" + config.baseUrl();
+    }
+
+    @Override
+    public AudioStream synthesize(String text, SynthesisOptions options) {
+        ObjectNode body = JSON.createObjectNode().put("model", config.model()).put("voice", config.voice()).put("input", text)
+                .put("response_format", "pcm").put("speed", options.speed());
+        if (!options.style().name().equals("neutral")) {
+            body.put("instructions", "Speak in a " + options.style().name() + " voice.").put("emotion", options.style().name());
+        }
+        if (options.pitch() != 0f) {
+            body.put("pitch", options.pitch());
+        }
+        HttpRequest.Builder req = HttpRequest.newBuilder(URI.create(config.baseUrl().replaceAll("/+$", "") + "/audio/speech"))
+                .timeout(config.firstByteTimeout()).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body.toString()));
+        if (config.apiKey() != null) {
+            req.header("Authorization", "Bearer " + config.apiKey());
+        }
+        HttpResponse<InputStream> r;
+        try {
+            r = http.send(req.build(), HttpResponse.BodyHandlers.ofInputStream());
+        } catch (HttpTimeoutException e) {
+            throw new CloudException(CloudException.Kind.TIMEOUT, describe() + " timed out: " + e.getMessage(), 0);
+        } catch (IOException e) {
+            throw new CloudException(CloudException.Kind.UNREACHABLE, describe() + " is unreachable: " + e, 0);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CloudException(CloudException.Kind.UNREACHABLE, "interrupted", 0);
+        }
+        if (r.statusCode() != 200) {
+            String message;
+            try (InputStream in = r.body()) {
+                message = new String(in.readNBytes(4096), StandardCharsets.UTF_8);
+                message = JSON.readTree(message).path("error").path("message").asText(message);
+            } catch (IOException e) {
+                message = "";
+            }
+            CloudException.Kind kind = r.statusCode() == 429 ? CloudException.Kind.RATE_LIMITED
+                    : r.statusCode() >= 500 ? CloudException.Kind.SERVER_ERROR : CloudException.Kind.REJECTED;
+            throw new CloudException(kind, describe() + " answered HTTP " + r.statusCode() + ": " + message.strip(), r.statusCode());
+        }
+        return new PcmStream(r.body(), text);
+    }
+
+    @Override
+    public void close() {
+        http.close();
+    }
+
+    /** s16le 24 kHz mono from the response body, 100 ms per chunk. */
+    private static final class PcmStream implements AudioStream {
+        private final InputStream in;
+        private final String text;
+        private boolean consumed;
+
+        PcmStream(InputStream in, String text) {
+            this.in = in;
+            this.text = text;
+        }
+
+        @Override
+        public int sampleRate() {
+            return SAMPLE_RATE;
+        }
+
+        @Override
+        public Iterator<AudioChunk> iterator() {
+            if (consumed) {
+                throw new IllegalStateException("an audio stream can be read once");
+            }
+            consumed = true;
+            return new Iterator<>() {
+                private AudioChunk next;
+                private boolean ended;
+                private int index;
+
+                @Override
+                public boolean hasNext() {
+                    if (next == null && !ended) {
+                        next = read();
+                        ended = next == null;
+                    }
+                    return next != null;
+                }
+
+                @Override
+                public AudioChunk next() {
+                    if (!hasNext()) {
+                        throw new NoSuchElementException();
+                    }
+                    AudioChunk c = next;
+                    next = null;
+                    return c;
+                }
+
+                private AudioChunk read() {
+                    try {
+                        byte[] b = in.readNBytes(2 * CHUNK_SAMPLES);
+                        int n = b.length / 2;
+                        if (n == 0) {
+                            return null;
+                        }
+                        float[] s = new float[n];
+                        for (int i = 0; i < n; i++) {
+                            s[i] = (short) ((b[2 * i] & 0xFF) | (b[2 * i + 1] << 8)) / 32768f;
+                        }
+                        return new AudioChunk(s, SAMPLE_RATE, index++, 0, text, "", List.of(), List.of(), 0);
+                    } catch (IOException e) {
+                        throw new UncheckedIOException("the cloud stream broke off: " + e.getMessage(), e);
+                    }
+                }
+            };
+        }
+
+        @Override
+        public void close() {
+            try {
+                in.close();
+            } catch (IOException ignored) {
+                // nothing more to read
+            }
+        }
+    }
+}
