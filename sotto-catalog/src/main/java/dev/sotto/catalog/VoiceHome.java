@@ -22,8 +22,12 @@ public final class VoiceHome {
         this.root = root.toAbsolutePath().normalize();
     }
 
-    /** The directory from the environment, as described above. */
+    /** The directory from the environment, as described above; the system property {@code sotto.home} overrides it. */
     public static VoiceHome fromEnvironment() {
+        String property = System.getProperty("sotto.home");
+        if (property != null && !property.isBlank()) {
+            return new VoiceHome(Path.of(property));
+        }
         return new VoiceHome(defaultRoot(System.getenv(), System.getProperty("os.name", ""), System.getProperty("user.home", ".")));
     }
 

@@ -1,5 +1,13 @@
 package dev.sotto.cli;
 
+import java.io.IOException;
+import java.io.PrintWriter;
+import dev.sotto.cloud.Synthesizers;
+import dev.sotto.cloud.Policy;
+import dev.sotto.cloud.HybridSynthesizer;
+import dev.sotto.cloud.CloudSynthesizer;
+import dev.sotto.cloud.CloudException;
+import dev.sotto.api.AudioStream;
 import dev.sotto.api.AudioChunk;
 import dev.sotto.api.SpeechStream;
 import dev.sotto.api.SynthesisOptions;
@@ -33,7 +41,9 @@ final class SayCommand implements Callable<Integer> {
     @Parameters(arity = "0..1", paramLabel = "TEXT", description = "the text (default: read stdin)")
     String text;
 
-    @Option(names = {"-m", "--model"}, required = true, paramLabel = "VOICE", description = "a .gguf voice or a Piper .onnx")
+    @Option(names = {"-m", "--model"}, paramLabel = "VOICE",
+            description = "a .gguf voice, a Piper .onnx or an installed voice's name (default: the installed " + Voices.DEFAULT_VOICE
+                    + ", else the first installed voice)")
     Path model;
 
     @Option(names = {"-o", "--output"}, paramLabel = "FILE.wav", description = "write a WAV file (atomically)")
@@ -52,6 +62,31 @@ final class SayCommand implements Callable<Integer> {
     @Option(names = {"--emotion", "--style"}, defaultValue = "neutral", paramLabel = "STYLE",
             description = "speaking style: neutral, happy, sad, angry, calm, excited, whisper (prosody presets; default: ${DEFAULT-VALUE})")
     String style;
+
+    @Option(names = "--cloud", paramLabel = "URL", description = "an OpenAI-compatible speech API (base URL ending in /v1) to fall back"
+            + " on or prefer, by --policy; its key comes from SOTTO_CLOUD_API_KEY or OPENAI_API_KEY")
+    String cloud;
+
+    @Option(names = "--policy", defaultValue = "local-only", converter = PolicyConverter.class,
+            description = "local-only (text never leaves the device), local-first or cloud-first (default: ${DEFAULT-VALUE})")
+    Policy policy;
+
+    @Option(names = "--cloud-model", defaultValue = "tts-1", description = "the cloud's model (default: ${DEFAULT-VALUE})")
+    String cloudModel;
+
+    @Option(names = "--cloud-voice", defaultValue = "alloy", description = "the cloud's voice (default: ${DEFAULT-VALUE})")
+    String cloudVoice;
+
+    static final class PolicyConverter implements picocli.CommandLine.ITypeConverter<Policy> {
+        @Override
+        public Policy convert(String value) {
+            try {
+                return Policy.parse(value);
+            } catch (IllegalArgumentException e) {
+                throw new picocli.CommandLine.TypeConversionException(e.getMessage());
+            }
+        }
+    }
 
     @Option(names = "--ssml", description = "the text is SSML (speak, break, prosody, say-as, sub, phoneme, emphasis, p, s)")
     boolean ssml;
@@ -106,7 +141,12 @@ final class SayCommand implements Callable<Integer> {
             throw new SottoCli.UserError(e.getMessage());
         }
         List<AudioChunk> spoken = new ArrayList<>();
-        try (Voice voice = Voice.load(model); SpeechStream stream = synthesize(voice, input, options)) {
+        Path voicePath = model != null ? Voices.resolve(model) : cloud != null && policy == Policy.CLOUD_FIRST ? optionalDefaultVoice()
+                : Voices.defaultVoice();
+        if (cloud != null || policy != Policy.LOCAL_ONLY) {
+            return sayHybrid(voicePath, input, options);
+        }
+        try (Voice voice = Voice.load(voicePath); SpeechStream stream = synthesize(voice, input, options)) {
             if (output != null) {
                 List<AudioChunk> chunks = new ArrayList<>();
                 stream.forEach(chunks::add);
@@ -250,5 +290,52 @@ final class SayCommand implements Callable<Integer> {
             }
         }
         return sb.append('"').toString();
+    }
+
+    private static Path optionalDefaultVoice() throws IOException {
+        try {
+            return Voices.defaultVoice();
+        } catch (SottoCli.UserError e) {
+            return null; // cloud-first can speak without a local voice
+        }
+    }
+
+    /** Speech through {@link HybridSynthesizer}: the policy decides, every fallback is reported on stderr. */
+    private Integer sayHybrid(Path voicePath, String input, SynthesisOptions options) throws IOException {
+        if (cloud == null) {
+            throw new SottoCli.UserError("--policy " + policy.name().toLowerCase(Locale.ROOT).replace('_', '-') + " needs --cloud URL");
+        }
+        CloudSynthesizer cloudSynth;
+        try {
+            cloudSynth = new CloudSynthesizer(CloudSynthesizer.Config.of(cloud).withModel(cloudModel).withVoice(cloudVoice));
+        } catch (IllegalArgumentException e) {
+            throw new SottoCli.UserError(e.getMessage());
+        }
+        Voice local = voicePath == null ? null : Voice.load(voicePath);
+        PrintWriter err = spec.commandLine().getErr();
+        try (HybridSynthesizer h = Synthesizers.hybrid(local, cloudSynth, policy).onFallback(f -> {
+                err.println("sotto: using " + f.to() + " instead of " + f.from() + ": " + f.reason());
+                err.flush();
+            })) {
+            AudioStream stream;
+            try {
+                stream = h.synthesize(input, options);
+            } catch (CloudException | IllegalArgumentException e) {
+                throw new SottoCli.UserError(e.getMessage());
+            }
+            try (stream) {
+                if (output != null) {
+                    stream.writeWav(output, SampleFormat.S16);
+                    spec.commandLine().getOut().printf(Locale.ROOT, "%s: written%n", output.getFileName());
+                } else if (raw) {
+                    OutputStream out = new BufferedOutputStream(System.out);
+                    stream.writePcm(out);
+                    out.flush();
+                } else {
+                    stream.play();
+                }
+            }
+        }
+        return 0;
     }
 }

@@ -33,7 +33,8 @@ final class ServeCommand implements Callable<Integer> {
     int port;
 
     @Option(names = {"-m", "--model"}, paramLabel = "VOICE", description = "a .gguf or Piper .onnx voice, served under its file name"
-            + " without the extension; repeatable; the first is the default")
+            + " without the extension, or an installed voice's name; repeatable; the first is the default (without -m and"
+            + " --voices-dir: every installed voice)")
     List<Path> models = new ArrayList<>();
 
     @Option(names = "--voices-dir", paramLabel = "DIR", description = "serve every .gguf voice in DIR as well")
@@ -70,7 +71,7 @@ final class ServeCommand implements Callable<Integer> {
         VoiceRegistry voices = new VoiceRegistry();
         try {
             for (Path m : models) {
-                voices.add(nameOf(m), load(m));
+                voices.add(nameOf(m), load(Voices.resolve(m)));
             }
             if (voicesDir != null) {
                 if (!Files.isDirectory(voicesDir)) {
@@ -83,7 +84,14 @@ final class ServeCommand implements Callable<Integer> {
                 }
             }
             if (voices.isEmpty()) {
-                throw new SottoCli.UserError("no voices to serve: pass -m VOICE.gguf (or a Piper .onnx) or --voices-dir DIR");
+                dev.sotto.catalog.VoiceHome home = dev.sotto.catalog.VoiceHome.fromEnvironment();
+                for (String name : home.installedNames()) {
+                    voices.add(name, load(home.voicePath(name))); // the installed voices under their catalog names
+                }
+            }
+            if (voices.isEmpty()) {
+                throw new SottoCli.UserError("no voices to serve: pass -m VOICE.gguf (or a Piper .onnx) or --voices-dir DIR, or install one"
+                        + " with: sotto voices download " + Voices.DEFAULT_VOICE);
             }
         } catch (IllegalArgumentException e) {
             voices.close();

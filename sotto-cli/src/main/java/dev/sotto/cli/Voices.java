@@ -6,7 +6,10 @@ import dev.sotto.tensor.GgmlType;
 import dev.sotto.text.PhonemeIdMap;
 import dev.sotto.vits.VitsModel;
 import java.io.IOException;
+import dev.sotto.catalog.VoiceHome;
+import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
+import java.util.List;
 import java.nio.file.Path;
 
 /** Opens what {@code -m} names: a sotto GGUF voice, or a Piper {@code .onnx} converted on the fly. */
@@ -14,7 +17,37 @@ final class Voices {
     private Voices() {
     }
 
+    /** The default English voice, which {@code sotto say} suggests downloading when no voice is installed. */
+    static final String DEFAULT_VOICE = "en_US-lessac-medium";
+
+    /**
+     * What {@code -m} names: an existing file, else an installed voice of that name (see {@code sotto voices}).
+     */
+    static Path resolve(Path model) {
+        if (model == null || Files.exists(model)) {
+            return model;
+        }
+        Path installed = VoiceHome.fromEnvironment().installed(model.toString());
+        if (installed != null) {
+            return installed;
+        }
+        throw new SottoCli.UserError("no voice file '" + model + "' and no installed voice by that name: 'sotto voices list --installed' "
+                + "shows what is installed, 'sotto voices download NAME' installs one");
+    }
+
+    /** The voice to use when none was named: the default English voice if installed, else the first installed one. */
+    static Path defaultVoice() throws IOException {
+        VoiceHome home = VoiceHome.fromEnvironment();
+        List<String> names = home.installedNames();
+        if (names.isEmpty()) {
+            throw new SottoCli.UserError("no voice is installed. Get the default English voice with:\n  sotto voices download "
+                    + DEFAULT_VOICE + "\nor pass -m VOICE.gguf (or a Piper .onnx)");
+        }
+        return home.voicePath(names.contains(DEFAULT_VOICE) ? DEFAULT_VOICE : names.get(0));
+    }
+
     static VitsModel open(Path model, Path config) throws IOException {
+        model = resolve(model);
         try {
             return PiperVoices.loadModel(model, config);
         } catch (NoSuchFileException e) {
@@ -40,7 +73,7 @@ final class Voices {
     /** The -m/--config options of the commands that load a voice, opening it as {@link #open} does. */
     static final class ModelOptions {
         @picocli.CommandLine.Option(names = {"-m", "--model"}, required = true, paramLabel = "MODEL",
-                description = "a .gguf voice or a Piper .onnx (converted on the fly)")
+                description = "a .gguf voice, a Piper .onnx (converted on the fly) or an installed voice's name")
         Path model;
 
         @picocli.CommandLine.Option(names = "--config", paramLabel = "JSON",
@@ -48,6 +81,7 @@ final class Voices {
         Path config;
 
         VitsModel open() throws IOException {
+            model = resolve(model);
             return Voices.open(model, config);
         }
     }

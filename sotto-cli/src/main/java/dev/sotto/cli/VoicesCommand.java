@@ -1,0 +1,177 @@
+package dev.sotto.cli;
+
+import dev.sotto.catalog.CatalogException;
+import dev.sotto.catalog.VoiceCatalog;
+import dev.sotto.catalog.VoiceHome;
+import dev.sotto.catalog.VoiceInstaller;
+import dev.sotto.tensor.GgmlType;
+import java.io.Console;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code sotto voices list|download|remove}: the Piper voice catalog and the installed voices. */
+@Command(name = "voices", mixinStandardHelpOptions = true, description = "List, download and remove voices (Piper's catalog).",
+        subcommands = {VoicesCommand.ListVoices.class, VoicesCommand.Download.class, VoicesCommand.Remove.class})
+final class VoicesCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+        return 0;
+    }
+
+    static final class Source {
+        @Option(names = "--base-url", paramLabel = "URL", description = "where voices.json and the files are (default: SOTTO_VOICES_URL,"
+                + " else " + VoiceInstaller.DEFAULT_BASE_URL + ")")
+        String baseUrl;
+
+        VoiceInstaller installer(VoiceHome home) {
+            try {
+                return VoiceInstaller.fromEnvironment(home, baseUrl);
+            } catch (IllegalArgumentException e) {
+                throw new SottoCli.UserError(e.getMessage());
+            }
+        }
+    }
+
+    @Command(name = "list", mixinStandardHelpOptions = true, description = "Voices in the catalog (or, with --installed, on this machine).")
+    static final class ListVoices implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @picocli.CommandLine.Mixin
+        Source source;
+
+        @Option(names = "--lang", paramLabel = "LANG", description = "only voices of this language (en, en_US, de...)")
+        String lang;
+
+        @Option(names = "--installed", description = "only the installed voices (works offline)")
+        boolean installed;
+
+        @Override
+        public Integer call() throws IOException {
+            VoiceHome home = VoiceHome.fromEnvironment();
+            PrintWriter out = spec.commandLine().getOut();
+            List<String> here = home.installedNames();
+            if (installed) {
+                for (String name : here) {
+                    if (lang == null || name.toLowerCase(Locale.ROOT).startsWith(lang.replace('-', '_').toLowerCase(Locale.ROOT))) {
+                        out.printf(Locale.ROOT, "%-40s %6.1f MB  %s%n", name, Files.size(home.voicePath(name)) / 1e6, home.voicePath(name));
+                    }
+                }
+                if (here.isEmpty()) {
+                    out.println("no voices installed in " + home.voicesDir() + "; try: sotto voices download " + Voices.DEFAULT_VOICE);
+                }
+                return 0;
+            }
+            VoiceCatalog catalog;
+            try {
+                catalog = source.installer(home).catalog();
+            } catch (CatalogException e) {
+                throw new SottoCli.UserError(e.getMessage());
+            }
+            for (VoiceCatalog.Entry e : catalog.list(lang)) {
+                out.printf(Locale.ROOT, "%-40s %-7s %-8s %3d speaker%s %6.1f MB%s%n", e.key(), e.language(), e.quality(), e.speakers(),
+                        e.speakers() == 1 ? " " : "s", e.downloadBytes() / 1e6, here.contains(e.key()) ? "  installed" : "");
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "download", mixinStandardHelpOptions = true,
+            description = "Download a voice, check it, convert it to GGUF and install it in the data directory.")
+    static final class Download implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @picocli.CommandLine.Mixin
+        Source source;
+
+        @Parameters(paramLabel = "NAME", description = "the voice's name or alias in the catalog, e.g. " + Voices.DEFAULT_VOICE)
+        String name;
+
+        @Option(names = "--type", defaultValue = "q8_0", description = "f32, f16, q8_0 (~27% of the .onnx) or q4_0 (default: ${DEFAULT-VALUE})")
+        String type;
+
+        @Option(names = "--keep-onnx", description = "also keep the Piper .onnx and .onnx.json beside the GGUF")
+        boolean keepOnnx;
+
+        @Override
+        public Integer call() {
+            GgmlType t = Voices.weightType(type);
+            VoiceHome home = VoiceHome.fromEnvironment();
+            Console console = System.console();
+            boolean terminal = console != null && console.isTerminal();
+            PrintWriter err = spec.commandLine().getErr();
+            VoiceInstaller.Progress progress = !terminal ? VoiceInstaller.Progress.NONE : new VoiceInstaller.Progress() {
+                private long lastDraw;
+
+                @Override
+                public void update(String file, long done, long total) {
+                    long now = System.nanoTime();
+                    if (now - lastDraw < 100_000_000L && done < total) {
+                        return;
+                    }
+                    lastDraw = now;
+                    int width = 30;
+                    int filled = total > 0 ? (int) Math.min(width, done * width / total) : 0;
+                    err.printf(Locale.ROOT, "\r  %-36s [%s%s] %5.1f/%.1f MB", file, "#".repeat(filled), " ".repeat(width - filled), done / 1e6,
+                            total / 1e6);
+                    if (done >= total) {
+                        err.println();
+                    }
+                    err.flush();
+                }
+            };
+            Path installed;
+            try {
+                installed = source.installer(home).install(name, t, keepOnnx, progress);
+            } catch (CatalogException e) {
+                throw new SottoCli.UserError(e.getMessage());
+            } catch (IllegalArgumentException e) {
+                throw new SottoCli.UserError(e.getMessage());
+            }
+            String key = installed.getFileName().toString().replaceFirst("\\.gguf$", "");
+            spec.commandLine().getOut().println("installed " + key + " (" + t.name().toLowerCase(Locale.ROOT) + ") at " + installed
+                    + "; use it with: sotto say -m " + key + " \"Hello.\"");
+            return 0;
+        }
+    }
+
+    @Command(name = "remove", mixinStandardHelpOptions = true, description = "Remove an installed voice.")
+    static final class Remove implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Parameters(paramLabel = "NAME", description = "the installed voice's name")
+        String name;
+
+        @Override
+        public Integer call() throws IOException {
+            VoiceHome home = VoiceHome.fromEnvironment();
+            boolean removed;
+            try {
+                removed = home.remove(name);
+            } catch (IllegalArgumentException e) {
+                throw new SottoCli.UserError(e.getMessage());
+            }
+            if (!removed) {
+                throw new SottoCli.UserError("no installed voice '" + name + "'; 'sotto voices list --installed' shows them");
+            }
+            spec.commandLine().getOut().println("removed " + name);
+            return 0;
+        }
+    }
+}

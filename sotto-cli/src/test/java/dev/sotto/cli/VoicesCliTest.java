@@ -1,0 +1,123 @@
+package dev.sotto.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.sun.net.httpserver.HttpServer;
+import dev.sotto.api.Voice;
+import dev.sotto.server.ServerConfig;
+import dev.sotto.server.SpeechServer;
+import dev.sotto.server.VoiceRegistry;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.HexFormat;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** sotto voices list/download/remove, installed voice names for -m, and say's cloud policies (local servers only). */
+class VoicesCliTest {
+    @TempDir
+    Path dir;
+    private HttpServer repo;
+
+    @BeforeEach
+    void start() throws Exception {
+        System.setProperty("sotto.home", dir.resolve("home").toString());
+        byte[] onnx = Files.readAllBytes(SottoCliTest.fixtures().resolve("tiny-r2.onnx"));
+        byte[] config = Files.readAllBytes(SottoCliTest.fixtures().resolve("tiny-r2.onnx.json"));
+        String base = "en/en_US/tiny/low/en_US-tiny-low";
+        String catalog = "{\"en_US-tiny-low\":{\"key\":\"en_US-tiny-low\",\"name\":\"tiny\",\"language\":{\"code\":\"en_US\"},\"quality\":\"low\","
+                + "\"num_speakers\":1,\"aliases\":[],\"files\":{\"" + base + ".onnx\":{\"size_bytes\":" + onnx.length + ",\"md5_digest\":\""
+                + md5(onnx) + "\"},\"" + base + ".onnx.json\":{\"size_bytes\":" + config.length + ",\"md5_digest\":\"" + md5(config) + "\"}}}}";
+        Map<String, byte[]> files = Map.of("/voices.json", catalog.getBytes(StandardCharsets.UTF_8), "/" + base + ".onnx", onnx,
+                "/" + base + ".onnx.json", config);
+        repo = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 8);
+        repo.createContext("/", ex -> {
+            byte[] b = files.get(ex.getRequestURI().getPath());
+            ex.sendResponseHeaders(b == null ? 404 : 200, b == null ? -1 : b.length);
+            if (b != null) {
+                try (OutputStream o = ex.getResponseBody()) {
+                    o.write(b);
+                }
+            }
+            ex.close();
+        });
+        repo.start();
+    }
+
+    @AfterEach
+    void stop() {
+        repo.stop(0);
+        System.clearProperty("sotto.home");
+    }
+
+    private static String md5(byte[] b) throws Exception {
+        return HexFormat.of().formatHex(MessageDigest.getInstance("MD5").digest(b));
+    }
+
+    private String url() {
+        return "http://127.0.0.1:" + repo.getAddress().getPort();
+    }
+
+    @Test
+    void listDownloadUseAndRemoveAVoice() throws Exception {
+        SottoCliTest.Result none = SottoCliTest.run("say", "-o", dir.resolve("x.wav").toString(), "Hello.");
+        assertEquals(1, none.code());
+        assertTrue(none.err().contains("sotto voices download en_US-lessac-medium"), none.err());
+        SottoCliTest.Result list = SottoCliTest.run("voices", "list", "--base-url", url(), "--lang", "en");
+        assertEquals(0, list.code(), list.err());
+        assertTrue(list.out().startsWith("en_US-tiny-low") && !list.out().contains("installed"), list.out());
+        SottoCliTest.Result get = SottoCliTest.run("voices", "download", "en_US-tiny-low", "--base-url", url(), "--type", "q8_0");
+        assertEquals(0, get.code(), get.err());
+        assertTrue(get.out().contains("installed en_US-tiny-low (q8_0)"), get.out());
+        assertTrue(SottoCliTest.run("voices", "list", "--base-url", url()).out().contains("installed"));
+        assertTrue(SottoCliTest.run("voices", "list", "--installed").out().startsWith("en_US-tiny-low"));
+        Path wav = dir.resolve("named.wav");
+        SottoCliTest.Result byName = SottoCliTest.run("say", "-m", "en_US-tiny-low", "--phonemizer", "java", "-o", wav.toString(), "Hello.");
+        assertEquals(0, byName.code(), byName.err());
+        assertTrue(Files.size(wav) > 1000);
+        SottoCliTest.Result byDefault = SottoCliTest.run("say", "--phonemizer", "java", "-o", wav.toString(), "Hello again.");
+        assertEquals(0, byDefault.code(), byDefault.err());
+        SottoCliTest.Result unknown = SottoCliTest.run("say", "-m", "no-such-voice", "-o", wav.toString(), "Hi.");
+        assertEquals(1, unknown.code());
+        assertTrue(unknown.err().contains("no installed voice by that name"), unknown.err());
+        assertEquals(1, SottoCliTest.run("voices", "download", "../../etc", "--base-url", url()).code());
+        assertEquals(0, SottoCliTest.run("voices", "remove", "en_US-tiny-low").code());
+        assertEquals(1, SottoCliTest.run("voices", "remove", "en_US-tiny-low").code());
+        SottoCliTest.Result offline = SottoCliTest.run("voices", "list", "--base-url", "http://127.0.0.1:9");
+        assertEquals(1, offline.code());
+        assertTrue(offline.err().contains("cannot reach"), offline.err());
+    }
+
+    @Test
+    void sayFallsBackByPolicy() throws Exception {
+        Path voice = SottoCliTest.fixtures().resolve("tiny-r2.onnx");
+        Path wav = dir.resolve("cloud.wav");
+        // Cloud-first with the cloud down: the local voice speaks, and the fallback is reported.
+        SottoCliTest.Result down = SottoCliTest.run("say", "-m", voice.toString(), "--phonemizer", "java", "--cloud", "http://127.0.0.1:9/v1",
+                "--policy", "cloud-first", "-o", wav.toString(), "Hello.");
+        assertEquals(0, down.code(), down.err());
+        assertTrue(down.err().contains("instead of cloud:http://127.0.0.1:9/v1") && down.err().contains("unreachable"), down.err());
+        // Cloud-first with sotto's own server as the cloud: 24 kHz audio from it.
+        try (VoiceRegistry v = new VoiceRegistry().add("tiny", Voice.load(voice));
+             SpeechServer server = new SpeechServer(ServerConfig.defaults().withPort(0), v).start()) {
+            SottoCliTest.Result up = SottoCliTest.run("say", "--cloud", "http://127.0.0.1:" + server.port() + "/v1", "--cloud-voice", "tiny",
+                    "--policy", "cloud-first", "-o", wav.toString(), "Hello from the cloud.");
+            assertEquals(0, up.code(), up.err());
+            byte[] header = Files.readAllBytes(wav);
+            assertEquals(24000, (header[24] & 0xFF) | (header[25] & 0xFF) << 8 | (header[26] & 0xFF) << 16);
+        }
+        SottoCliTest.Result noCloud = SottoCliTest.run("say", "-m", voice.toString(), "--policy", "local-first", "-o", wav.toString(), "Hi.");
+        assertEquals(1, noCloud.code());
+        assertTrue(noCloud.err().contains("needs --cloud URL"), noCloud.err());
+        SottoCliTest.Result badPolicy = SottoCliTest.run("say", "-m", voice.toString(), "--policy", "sometimes", "-o", wav.toString(), "Hi.");
+        assertEquals(2, badPolicy.code());
+    }
+}
