@@ -21,7 +21,7 @@ final class InspectCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(paramLabel = "FILE", description = "GGUF file")
+    @Parameters(paramLabel = "FILE", description = "GGUF file, or an installed voice's name")
     Path file;
 
     @Option(names = "--tensors", negatable = true, defaultValue = "true", fallbackValue = "true",
@@ -31,6 +31,7 @@ final class InspectCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
+        file = Voices.resolve(file); // a path, or an installed voice's name
         try (GgufFile g = GgufFile.open(file)) {
             out.printf("%s: GGUF v%d, %d metadata keys, %d tensors, alignment %d, data at %d%n",
                     file.getFileName(), g.version(), g.metadata().size(), g.tensors().size(), g.alignment(), g.dataOffset());

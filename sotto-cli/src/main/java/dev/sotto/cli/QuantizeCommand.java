@@ -28,7 +28,7 @@ final class QuantizeCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(paramLabel = "IN", description = "input GGUF file")
+    @Parameters(paramLabel = "IN", description = "input GGUF file, or an installed voice's name")
     Path input;
 
     @Option(names = {"-o", "--output"}, required = true, paramLabel = "OUT", description = "output GGUF file (written atomically)")
@@ -44,6 +44,7 @@ final class QuantizeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         GgmlType target = Voices.weightType(type);
+        input = Voices.resolve(input);
         if (Files.exists(output) && Files.isSameFile(input, output)) {
             throw new SottoCli.UserError("output must differ from the input");
         }
