@@ -17,7 +17,6 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.Iterator;
 import java.util.List;
-import java.util.NoSuchElementException;
 
 /**
  * The speech of one {@link Voice#synthesize} call as {@link AudioChunk}s, synthesized as they are read: each
@@ -124,29 +123,10 @@ public final class SpeechStream implements AudioStream {
             throw new IllegalStateException("a speech stream can be read once");
         }
         consumed = true;
-        // Lazy: a chunk is synthesized when hasNext() or next() asks for it, never ahead, so the first chunk
-        // costs only itself.
-        return new Iterator<>() {
-            private AudioChunk next;
-            private boolean ended;
-
+        return new OnDemandIterator<>() {
             @Override
-            public boolean hasNext() {
-                if (next == null && !ended) {
-                    next = advance();
-                    ended = next == null;
-                }
-                return next != null;
-            }
-
-            @Override
-            public AudioChunk next() {
-                if (!hasNext()) {
-                    throw new NoSuchElementException();
-                }
-                AudioChunk c = next;
-                next = null;
-                return c;
+            protected AudioChunk produce() {
+                return advance();
             }
         };
     }

@@ -33,13 +33,7 @@ class VoiceTest {
     static Path dir;
 
     static Path fixtures() {
-        for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
-            Path candidate = p.resolveSibling("shared").resolve("fixtures").resolve("piper");
-            if (Files.isDirectory(candidate)) {
-                return candidate;
-            }
-        }
-        throw new IllegalStateException("Piper fixtures not found beside the project");
+        return dev.sotto.onnx.testing.PiperFixtures.dir();
     }
 
     @BeforeAll

@@ -48,13 +48,7 @@ class VoiceInstallerTest {
     private final List<String> rangeRequests = new ArrayList<>();
 
     static Path fixtures() {
-        for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
-            Path candidate = p.resolveSibling("shared").resolve("fixtures").resolve("piper");
-            if (Files.isDirectory(candidate)) {
-                return candidate;
-            }
-        }
-        throw new IllegalStateException("Piper fixtures not found beside the project");
+        return dev.sotto.onnx.testing.PiperFixtures.dir();
     }
 
     private static String entry(String key, String lang, String dirPath, byte[] onnx, String onnxMd5, byte[] config, String... aliases)

@@ -24,8 +24,10 @@ final class Voices {
      * What {@code -m} names: an existing file, else an installed voice of that name (see {@code sotto voices}).
      */
     static Path resolve(Path model) {
-        if (model == null || Files.exists(model)) {
-            return model;
+        String arg = model == null ? "" : model.toString();
+        boolean looksLikeName = arg.matches(dev.sotto.catalog.VoiceCatalog.NAME_PATTERN) && !arg.endsWith(".gguf") && !arg.endsWith(".onnx");
+        if (model == null || Files.exists(model) || !looksLikeName) {
+            return model; // a path: the loader says if it is missing
         }
         Path installed = VoiceHome.fromEnvironment().installed(model.toString());
         if (installed != null) {

@@ -108,13 +108,7 @@ class SottoCliTest {
 
     /** The Piper fixtures beside the project ({@code ../shared/fixtures/piper}). */
     static Path fixtures() {
-        for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
-            Path candidate = p.resolveSibling("shared").resolve("fixtures").resolve("piper");
-            if (Files.isDirectory(candidate)) {
-                return candidate;
-            }
-        }
-        throw new IllegalStateException("Piper fixtures not found beside the project");
+        return dev.sotto.onnx.testing.PiperFixtures.dir();
     }
 
     private static final String SHORT_IDS = "1,0,20,0,59,0,24,0,120,0,27,0,100,0,3,0,35,0,120,0,62,0,122,0,24,0,17,0,10,0,2";

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sotto.api.AudioChunk;
 import dev.sotto.api.AudioStream;
+import dev.sotto.api.OnDemandIterator;
 import dev.sotto.api.SynthesisOptions;
 import dev.sotto.api.Synthesizer;
 import java.io.IOException;
@@ -18,7 +19,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Iterator;
 import java.util.List;
-import java.util.NoSuchElementException;
 import java.util.Objects;
 
 /**
@@ -160,28 +160,12 @@ public final class CloudSynthesizer implements Synthesizer {
                 throw new IllegalStateException("an audio stream can be read once");
             }
             consumed = true;
-            return new Iterator<>() {
-                private AudioChunk next;
-                private boolean ended;
+            return new OnDemandIterator<>() {
                 private int index;
 
                 @Override
-                public boolean hasNext() {
-                    if (next == null && !ended) {
-                        next = read();
-                        ended = next == null;
-                    }
-                    return next != null;
-                }
-
-                @Override
-                public AudioChunk next() {
-                    if (!hasNext()) {
-                        throw new NoSuchElementException();
-                    }
-                    AudioChunk c = next;
-                    next = null;
-                    return c;
+                protected AudioChunk produce() {
+                    return read();
                 }
 
                 private AudioChunk read() {

@@ -16,18 +16,7 @@ final class Fixtures {
     }
 
     static Path dir() {
-        String override = System.getProperty("sotto.fixtures");
-        if (override != null) {
-            return Path.of(override);
-        }
-        Path here = Path.of("").toAbsolutePath();
-        for (Path p = here; p != null; p = p.getParent()) {
-            Path candidate = p.resolveSibling("shared").resolve("fixtures").resolve("piper");
-            if (Files.isDirectory(candidate)) {
-                return candidate;
-            }
-        }
-        throw new IllegalStateException("Piper fixtures not found: expected ../shared/fixtures/piper beside the project (or -Dsotto.fixtures=DIR)");
+        return dev.sotto.onnx.testing.PiperFixtures.dir();
     }
 
     static Path onnx(String name) {

@@ -57,13 +57,7 @@ class SpeechServerTest {
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     static Path fixtures() {
-        for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
-            Path candidate = p.resolveSibling("shared").resolve("fixtures").resolve("piper");
-            if (Files.isDirectory(candidate)) {
-                return candidate;
-            }
-        }
-        throw new IllegalStateException("Piper fixtures not found beside the project");
+        return dev.sotto.onnx.testing.PiperFixtures.dir();
     }
 
     static Path tinyVoice(Path into) throws IOException {
