@@ -8,7 +8,7 @@ import java.util.Set;
 /**
  * Splits text into sentences at . ! ? and ellipses, without breaking at abbreviations (Dr., etc., e.g.),
  * initials (J. R. R. Tolkien), decimals (3.14), or inside quotes and brackets that close after the stop. Blank
- * lines end a paragraph and so a sentence. A sentence longer than {@code maxChars} is cut at its last clause
+ * lines end a paragraph and so a sentence. Inline {@code [[ IPA ]]} blocks are never split. A sentence longer than {@code maxChars} is cut at its last clause
  * boundary (, ; : or a dash) before the limit, else at its last space, so that no model call gets unbounded
  * input. Linear in the text's length.
  */
@@ -49,6 +49,13 @@ public final class SentenceSplitter {
         int i = 0;
         while (i < n) {
             char c = text.charAt(i);
+            if (c == '[' && text.startsWith("[[", i)) {
+                int close = text.indexOf("]]", i + 2);
+                if (close >= 0 && close - i <= 2000) {
+                    i = close + 2; // inline IPA is never split, whatever punctuation it holds
+                    continue;
+                }
+            }
             if (c == '\n' && paragraphBreak(text, i)) {
                 emit(text.substring(start, i), out);
                 start = i + 1;

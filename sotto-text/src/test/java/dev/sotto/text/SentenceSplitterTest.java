@@ -35,6 +35,8 @@ class SentenceSplitterTest {
             It starts at 9 a.m. Be on time.                    | It starts at 9 a.m. // Be on time.
             No punctuation at the end                          | No punctuation at the end
             First line.\\n\\nSecond paragraph                  | First line. // Second paragraph
+            Say [[ə. b?]] now. Then stop.                      | Say [[ə. b?]] now. // Then stop.
+            Open [[never closed. Then stop.                    | Open [[never closed. // Then stop.
             """)
     void splitsSentences(String text, String expected) {
         assertEquals(List.of(expected.split(" // ")), splitter.split(text.replace("\\n", "\n")));
