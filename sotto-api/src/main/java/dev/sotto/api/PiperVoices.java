@@ -65,9 +65,30 @@ public final class PiperVoices {
             map.put(names[i], v);
         }
         try {
-            return new PhonemeIdMap(map);
+            return new PhonemeIdMap(map, phonemeMap(f));
         } catch (IllegalArgumentException e) {
             throw new GgufFormatException("bad phoneme id map: " + e.getMessage());
+        }
+    }
+
+    /** The config's {@code phoneme_map} (phoneme -> phonemes), empty when it has none. */
+    static Map<String, java.util.List<String>> phonemeMap(GgufFile f) throws GgufFormatException {
+        var json = f.get("piper.config_json");
+        if (json.isEmpty()) {
+            return Map.of();
+        }
+        try {
+            var node = new com.fasterxml.jackson.databind.ObjectMapper().readTree(json.get().asString()).path("phoneme_map");
+            Map<String, java.util.List<String>> out = new HashMap<>();
+            for (var it = node.fields(); it.hasNext(); ) {
+                var e = it.next();
+                java.util.List<String> to = new java.util.ArrayList<>();
+                e.getValue().forEach(v -> to.add(v.asText()));
+                out.put(e.getKey(), to);
+            }
+            return out;
+        } catch (java.io.IOException e) {
+            throw new GgufFormatException("piper.config_json is not valid JSON: " + e.getMessage());
         }
     }
 

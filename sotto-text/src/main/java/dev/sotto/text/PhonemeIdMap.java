@@ -10,7 +10,8 @@ import java.util.Set;
 /**
  * A Piper voice's phoneme id map, applied the Piper way: one code point is one phoneme; a sentence becomes
  * {@code ^ _ p1 _ p2 _ ... pn _ $} (BOS, pad after every phoneme, EOS); phonemes the voice does not know are
- * skipped (no pad added for them) and reported.
+ * skipped (no pad added for them) and reported. A voice's {@code phoneme_map} (phoneme -> phonemes) is applied
+ * first, as Piper does.
  */
 public final class PhonemeIdMap {
     public static final String PAD = "_";
@@ -18,9 +19,24 @@ public final class PhonemeIdMap {
     public static final String EOS = "$";
 
     private final Map<Integer, int[]> ids = new HashMap<>();
+    private final Map<Integer, int[]> phonemeMap = new HashMap<>(); // code point -> replacement code points
 
     /** @param map phoneme (one code point) -> ids, as in a Piper config's {@code phoneme_id_map} */
     public PhonemeIdMap(Map<String, int[]> map) {
+        this(map, Map.of());
+    }
+
+    /**
+     * @param map phoneme (one code point) -> ids, as in a Piper config's {@code phoneme_id_map}
+     * @param phonemeMap phoneme -> the phonemes it stands for, as in a Piper config's {@code phoneme_map}
+     */
+    public PhonemeIdMap(Map<String, int[]> map, Map<String, List<String>> phonemeMap) {
+        for (Map.Entry<String, List<String>> e : phonemeMap.entrySet()) {
+            String key = e.getKey();
+            if (key.codePointCount(0, key.length()) == 1) {
+                phonemeMap(key.codePointAt(0), e.getValue());
+            }
+        }
         for (Map.Entry<String, int[]> e : map.entrySet()) {
             String key = e.getKey();
             if (key.codePointCount(0, key.length()) != 1) {
@@ -33,6 +49,10 @@ public final class PhonemeIdMap {
                 throw new IllegalArgumentException("the phoneme id map has no '" + required + "'");
             }
         }
+    }
+
+    private void phonemeMap(int from, List<String> to) {
+        this.phonemeMap.put(from, String.join("", to).codePoints().toArray());
     }
 
     /**
@@ -48,7 +68,8 @@ public final class PhonemeIdMap {
         Set<String> unknown = new LinkedHashSet<>();
         add(out, symbols, BOS.codePointAt(0));
         add(out, symbols, PAD.codePointAt(0));
-        phonemes.codePoints().forEach(cp -> {
+        phonemes.codePoints().flatMap(cp -> phonemeMap.containsKey(cp) ? java.util.Arrays.stream(phonemeMap.get(cp))
+                : java.util.stream.IntStream.of(cp)).forEach(cp -> {
             if (ids.containsKey(cp)) {
                 add(out, symbols, cp);
                 add(out, symbols, PAD.codePointAt(0));

@@ -30,4 +30,18 @@ class PhonemeIdMapTest {
     void mapMustHaveThePiperSymbols() {
         assertThrows(IllegalArgumentException.class, () -> new PhonemeIdMap(Map.of("a", new int[] {5})));
     }
+
+    @Test
+    void thePhonemeMapIsAppliedFirst() {
+        Map<String, int[]> raw = new java.util.HashMap<>();
+        raw.put("_", new int[] {0});
+        raw.put("^", new int[] {1});
+        raw.put("$", new int[] {2});
+        raw.put("h", new int[] {20});
+        raw.put("ə", new int[] {59});
+        PhonemeIdMap mapped = new PhonemeIdMap(raw, Map.of("x", java.util.List.of("h", "ə"), "e", java.util.List.of("ə")));
+        PhonemeIdMap.Ids ids = mapped.sentence("xe");
+        assertArrayEquals(new int[] {1, 0, 20, 0, 59, 0, 59, 0, 2}, ids.ids());
+        assertEquals(Set.of(), ids.unknown());
+    }
 }
