@@ -16,6 +16,7 @@ final class Metrics {
     private final AtomicLong errors = new AtomicLong();
     private final AtomicLong rejected = new AtomicLong();
     private final AtomicLong disconnects = new AtomicLong();
+    private final AtomicLong timeouts = new AtomicLong();
     private final DoubleAdder audioSeconds = new DoubleAdder();
     private final DoubleAdder synthesisSeconds = new DoubleAdder();
     private final AtomicLongArray ttfbBuckets = new AtomicLongArray(TTFB_BUCKETS.length);
@@ -35,6 +36,10 @@ final class Metrics {
 
     void disconnect() {
         disconnects.incrementAndGet();
+    }
+
+    void timeout() {
+        timeouts.incrementAndGet();
     }
 
     void synthesized(double audio, double seconds) {
@@ -67,6 +72,7 @@ final class Metrics {
         counter(b, "sotto_errors_total", "Requests answered with a 4xx or 5xx status.", errors.get());
         counter(b, "sotto_rejected_total", "Requests refused with 503 because the queue was full.", rejected.get());
         counter(b, "sotto_client_disconnects_total", "Streams stopped because the client went away.", disconnects.get());
+        counter(b, "sotto_timeouts_total", "Requests that reached the per-request time limit (stream cut short, or 504).", timeouts.get());
         b.append("# HELP sotto_audio_seconds_total Seconds of audio synthesized.\n# TYPE sotto_audio_seconds_total counter\n")
                 .append("sotto_audio_seconds_total ").append(fmt(audioSeconds.sum())).append('\n');
         b.append("# HELP sotto_synthesis_seconds_total Wall-clock seconds spent synthesizing.\n# TYPE sotto_synthesis_seconds_total counter\n")

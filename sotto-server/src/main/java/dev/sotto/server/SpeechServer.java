@@ -301,6 +301,11 @@ public final class SpeechServer implements AutoCloseable {
             } catch (PhonemizerException e) {
                 throw new ApiException(500, "server_error", e.getMessage(), null, "phonemizer_unavailable");
             }
+            if (System.nanoTime() > deadline) {
+                metrics.timeout();
+                throw new ApiException(504, "server_error", "the request took longer than " + config.requestTimeout().toMillis()
+                        + " ms before its first audio", null, "timeout");
+            }
             AudioEncoder encoder = AudioEncoder.forFormat(req.format(), voice.sampleRate());
             ex.getResponseHeaders().set("Content-Type", AudioEncoder.contentType(req.format()));
             ex.getResponseHeaders().set("X-Sotto-Sample-Rate", String.valueOf(req.format().equals("pcm") ? AudioEncoder.PCM_RATE : voice.sampleRate()));
@@ -315,7 +320,7 @@ public final class SpeechServer implements AutoCloseable {
                 encoder.begin(out);
                 double offset = 0;
                 int lastSentence = -1;
-                for (AudioChunk c = first; c != null; c = chunks.hasNext() ? chunks.next() : null) {
+                for (AudioChunk c = first; c != null; c = chunks.hasNext() ? chunks.next() : null) { // hasNext() synthesizes
                     encoder.write(out, c.samples());
                     out.flush();
                     if (c == first) {
@@ -326,8 +331,10 @@ public final class SpeechServer implements AutoCloseable {
                     }
                     offset += c.seconds();
                     audioSeconds = offset;
-                    if (System.nanoTime() > deadline && chunks.hasNext()) {
-                        LOG.warning("request timed out after " + config.requestTimeout().toSeconds() + " s; stream cut short");
+                    if (System.nanoTime() > deadline) {
+                        // Checked before synthesizing more: a stream cut short is all a started response can say.
+                        metrics.timeout();
+                        LOG.warning("request reached its " + config.requestTimeout().toMillis() + " ms limit; stream cut short");
                         break;
                     }
                 }

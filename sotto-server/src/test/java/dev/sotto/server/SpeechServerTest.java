@@ -334,4 +334,17 @@ class SpeechServerTest {
         one.shutdown();
         v.close();
     }
+
+    @Test
+    void theRequestTimeLimitCutsALongStreamShort() throws Exception {
+        try (VoiceRegistry v = new VoiceRegistry().add("tiny-voice", Voice.load(voiceFile));
+             SpeechServer quick = new SpeechServer(ServerConfig.defaults().withPort(0).withTimeouts(Duration.ofMillis(400), Duration.ofSeconds(5)),
+                     v).start()) {
+            var full = post(server.port(), body(LONG_TEXT.repeat(3), "pcm", null));
+            var cut = post(quick.port(), body(LONG_TEXT.repeat(3), "pcm", null));
+            assertEquals(200, cut.statusCode());
+            assertTrue(cut.body().length > 0 && cut.body().length < full.body().length / 2, cut.body().length + " of " + full.body().length);
+            assertTrue(get(quick.port(), "/metrics").body().contains("sotto_timeouts_total 1"));
+        }
+    }
 }
