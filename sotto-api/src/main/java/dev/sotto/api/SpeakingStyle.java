@@ -15,16 +15,19 @@ import java.util.Locale;
  *     mean contour (above 1 livelier, below 1 flatter); an approximation, not a measured F0 range
  * @param energyDb level offset (the limiter keeps loud styles from clipping)
  * @param variation factor on the duration noise: rhythm more (above 1) or less (below 1) varied
+ * @param whispered whether the voice is turned into breath ({@link dev.sotto.audio.Whisperer}: the spectral envelope
+ *     is kept, the pitch replaced by noise)
  */
-public record SpeakingStyle(String name, float rate, float pitchSemitones, float pitchRange, float energyDb, float variation) {
-    public static final SpeakingStyle NEUTRAL = new SpeakingStyle("neutral", 1f, 0f, 1f, 0f, 1f);
-    public static final SpeakingStyle HAPPY = new SpeakingStyle("happy", 1.08f, 2f, 1.4f, 2f, 1.2f);
-    public static final SpeakingStyle SAD = new SpeakingStyle("sad", 0.85f, -2f, 0.6f, -4f, 0.7f);
-    public static final SpeakingStyle ANGRY = new SpeakingStyle("angry", 1.1f, 1f, 1.3f, 5f, 1.3f);
-    public static final SpeakingStyle CALM = new SpeakingStyle("calm", 0.92f, -1f, 0.8f, -2f, 0.8f);
-    public static final SpeakingStyle EXCITED = new SpeakingStyle("excited", 1.18f, 3f, 1.6f, 4f, 1.4f);
-    /** Quiet, slower and flat: a hushed delivery. The voice stays voiced (this is not a true whisper). */
-    public static final SpeakingStyle WHISPER = new SpeakingStyle("whisper", 0.9f, -1f, 0.4f, -14f, 0.5f);
+public record SpeakingStyle(String name, float rate, float pitchSemitones, float pitchRange, float energyDb, float variation,
+                            boolean whispered) {
+    public static final SpeakingStyle NEUTRAL = new SpeakingStyle("neutral", 1f, 0f, 1f, 0f, 1f, false);
+    public static final SpeakingStyle HAPPY = new SpeakingStyle("happy", 1.08f, 2f, 1.4f, 2f, 1.2f, false);
+    public static final SpeakingStyle SAD = new SpeakingStyle("sad", 0.85f, -2f, 0.6f, -4f, 0.7f, false);
+    public static final SpeakingStyle ANGRY = new SpeakingStyle("angry", 1.1f, 1f, 1.3f, 5f, 1.3f, false);
+    public static final SpeakingStyle CALM = new SpeakingStyle("calm", 0.92f, -1f, 0.8f, -2f, 0.8f, false);
+    public static final SpeakingStyle EXCITED = new SpeakingStyle("excited", 1.18f, 3f, 1.6f, 4f, 1.4f, false);
+    /** Breath instead of voice (the envelope of the speech over noise), a little slower and quieter. */
+    public static final SpeakingStyle WHISPER = new SpeakingStyle("whisper", 0.92f, 0f, 1f, -6f, 0.8f, true);
 
     /** The presets, in the order they are listed to users. */
     public static final List<SpeakingStyle> PRESETS = List.of(NEUTRAL, HAPPY, SAD, ANGRY, CALM, EXCITED, WHISPER);

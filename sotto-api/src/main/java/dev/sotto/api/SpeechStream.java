@@ -2,6 +2,7 @@ package dev.sotto.api;
 
 import dev.sotto.audio.PitchShifter;
 import dev.sotto.audio.SampleFormat;
+import dev.sotto.audio.Whisperer;
 import dev.sotto.text.EnglishNormalizer;
 import dev.sotto.text.PhonemeIdMap;
 import dev.sotto.text.Phonemizers;
@@ -47,6 +48,7 @@ public final class SpeechStream implements AudioStream {
     private List<Timing> sentenceWords;
     private int sentenceSample;
     private PitchShifter shifter;  // null when the sentence's pitch is unchanged
+    private Whisperer whisperer;   // null unless the style is whispered
     private float sentenceVolumeDb;
 
     /**
@@ -176,14 +178,17 @@ public final class SpeechStream implements AudioStream {
             if (shifter != null) {
                 audio = shifter.process(audio, 0, audio.length);
                 if (sentenceDone) {
-                    float[] rest = shifter.flush();
-                    float[] all = java.util.Arrays.copyOf(audio, audio.length + rest.length);
-                    System.arraycopy(rest, 0, all, audio.length, rest.length);
-                    audio = all;
+                    audio = concat(audio, shifter.flush());
                 }
-                if (audio.length == 0 && !sentenceDone) {
-                    continue; // the shifter is still filling its window
+            }
+            if (whisperer != null) {
+                audio = whisperer.process(audio, 0, audio.length);
+                if (sentenceDone) {
+                    audio = concat(audio, whisperer.flush());
                 }
+            }
+            if (audio.length == 0 && !sentenceDone) {
+                continue; // the shifter or whisperer is still filling its window
             }
             applyLevel(audio, sentenceVolumeDb);
             int start = sentenceSample;
@@ -214,11 +219,18 @@ public final class SpeechStream implements AudioStream {
         VitsModel.Prepared u = model.prepare(ids.ids(), p, voice.kernels(), null);
         stream = model.stream(u, voice.kernels());
         shifter = Math.abs(pitch) < 1e-3f ? null : new PitchShifter(pitch, voice.sampleRate());
+        whisperer = style.whispered() ? new Whisperer(voice.sampleRate(), options.seed() + sentenceIndex) : null;
         streamPhonemes = phonemes;
         sentencePhonemes = new ArrayList<>();
         sentenceWords = new ArrayList<>();
         timings(ids.symbols(), u.frames(), model.config().hopLength(), current.text(), sentencePhonemes, sentenceWords);
         sentenceSample = 0;
+    }
+
+    private static float[] concat(float[] a, float[] b) {
+        float[] all = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, all, a.length, b.length);
+        return all;
     }
 
     private static float clamp(float v, float lo, float hi) {

@@ -26,7 +26,7 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /** Synthesizes one utterance to a WAV file. */
 @Command(name = "synth", mixinStandardHelpOptions = true,
-        description = "Synthesize speech from phoneme ids (or text, once the text front end exists) into a WAV file.")
+        description = "Synthesize speech from phoneme ids or text into a WAV file, with Piper's raw controls (noise and length scales).")
 final class SynthCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
