@@ -54,6 +54,11 @@ record SpeechRequest(String voiceName, String input, String format, SynthesisOpt
             throw new ApiException(400, "invalid_request_error", "response_format '" + printable(format) + "' is not supported here; supported: "
                     + String.join(", ", AudioEncoder.FORMATS), "response_format", "unsupported_response_format");
         }
+        String streamFormat = optionalString(body, "stream_format", "audio");
+        if (!streamFormat.equals("audio")) {
+            throw ApiException.badRequest("stream_format '" + printable(streamFormat) + "' is not supported here; the audio itself is streamed"
+                    + " (stream_format \"audio\")", "stream_format");
+        }
         Voice voice = voices.get(resolved);
         SynthesisOptions.Builder o = SynthesisOptions.builder();
         try {

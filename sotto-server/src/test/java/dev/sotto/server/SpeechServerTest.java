@@ -156,6 +156,7 @@ class SpeechServerTest {
         assertEquals(400, format.statusCode());
         assertEquals("unsupported_response_format", error(format).get("code").asText());
         assertEquals(400, post(port, body("Hi", "wav", "\"speed\":9")).statusCode());
+        assertEquals("stream_format", error(post(port, body("Hi", "wav", "\"stream_format\":\"sse\""))).get("param").asText());
         assertEquals(400, post(port, body("Hi", "wav", "\"emotion\":\"bored\"")).statusCode());
         var ssml = post(port, body("<speak>Hi <break></speak>", "wav", "\"ssml\":true"));
         assertEquals(400, ssml.statusCode());
