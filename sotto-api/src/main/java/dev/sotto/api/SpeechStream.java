@@ -195,10 +195,13 @@ public final class SpeechStream implements AudioStream {
             int end = start + audio.length;
             sentenceSample = end;
             // Sentence silence goes between sentences, unless an SSML break takes its place.
-            boolean sentenceFollows = !pendingPhonemes.isEmpty() || pieces.stream().anyMatch(p -> !p.isPause());
-            boolean breakFollows = pendingPhonemes.isEmpty() && !pieces.isEmpty() && pieces.peek().isPause();
             int rate = voice.sampleRate();
-            int silence = sentenceDone && sentenceFollows && !breakFollows ? Math.round(options.sentenceSilence() * rate) : 0;
+            int silence = 0;
+            if (sentenceDone) {
+                boolean breakFollows = pendingPhonemes.isEmpty() && !pieces.isEmpty() && pieces.peek().isPause();
+                boolean sentenceFollows = !pendingPhonemes.isEmpty() || pieces.stream().anyMatch(p -> !p.isPause());
+                silence = sentenceFollows && !breakFollows ? Math.round(options.sentenceSilence() * rate) : 0;
+            }
             float[] samples = silence == 0 ? audio : java.util.Arrays.copyOf(audio, audio.length + silence);
             return new AudioChunk(samples, rate, index++, sentenceIndex - 1, current.text(), streamPhonemes,
                     startingIn(sentencePhonemes, start, end), startingIn(sentenceWords, start, end), silence);
