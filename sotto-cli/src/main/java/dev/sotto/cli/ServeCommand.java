@@ -43,6 +43,10 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--api-key", paramLabel = "KEY", description = "require Authorization: Bearer KEY (also read from SOTTO_API_KEY)")
     String apiKey;
 
+    @Option(names = "--cors-origin", paramLabel = "ORIGIN", description = "let web pages from ORIGIN (e.g. http://localhost:3000, or *)"
+            + " call the API from a browser; repeatable")
+    List<String> corsOrigins = new ArrayList<>();
+
     @Option(names = "--max-concurrent", description = "syntheses at once (default: cores, at least 2)")
     Integer maxConcurrent;
 
@@ -64,7 +68,7 @@ final class ServeCommand implements Callable<Integer> {
             int concurrent = maxConcurrent != null ? maxConcurrent : d.maxConcurrent();
             config = d.withHost(host).withPort(port).withApiKey(key == null || key.isEmpty() ? null : key)
                     .withLimits(concurrent, maxQueue != null ? maxQueue : 4 * concurrent, maxInputChars)
-                    .withTimeouts(Duration.ofSeconds(timeoutSeconds), d.queueWait());
+                    .withTimeouts(Duration.ofSeconds(timeoutSeconds), d.queueWait()).withCorsOrigins(corsOrigins);
         } catch (IllegalArgumentException e) {
             throw new SottoCli.UserError(e.getMessage());
         }

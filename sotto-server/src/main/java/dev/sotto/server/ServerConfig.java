@@ -15,9 +15,11 @@ import java.util.Objects;
  * @param maxBodyBytes largest request body read
  * @param requestTimeout longest a request may take from arrival to the last byte of audio
  * @param queueWait longest a request waits for a slot before a 503
+ * @param corsOrigins web origins (e.g. {@code http://localhost:3000}, or {@code *}) whose pages may call the API
+ *     from a browser; empty for none (same-origin only, the default)
  */
 public record ServerConfig(String host, int port, String apiKey, int maxConcurrent, int maxQueue, int maxInputChars, int maxBodyBytes,
-                           Duration requestTimeout, Duration queueWait) {
+                           Duration requestTimeout, Duration queueWait, java.util.List<String> corsOrigins) {
     public ServerConfig {
         Objects.requireNonNull(host, "host");
         if (port < 0 || port > 65535) {
@@ -38,31 +40,43 @@ public record ServerConfig(String host, int port, String apiKey, int maxConcurre
         if (requestTimeout.isNegative() || requestTimeout.isZero() || queueWait.isNegative()) {
             throw new IllegalArgumentException("timeouts must be positive");
         }
+        corsOrigins = java.util.List.copyOf(corsOrigins);
+        for (String o : corsOrigins) {
+            if (!o.equals("*") && !o.matches("https?://[A-Za-z0-9.-]+(:\\d{1,5})?")) {
+                throw new IllegalArgumentException("a CORS origin is * or scheme://host[:port], not '" + o + "'");
+            }
+        }
     }
 
-    /** Loopback, port 8880, no key, as many concurrent syntheses as cores (at least 2), a queue of 4x that. */
+    /** Loopback, port 8880, no key, as many concurrent syntheses as cores (at least 2), a queue of 4x that, no CORS. */
     public static ServerConfig defaults() {
         int cores = Math.max(2, Runtime.getRuntime().availableProcessors());
-        return new ServerConfig("127.0.0.1", 8880, null, cores, 4 * cores, 4096, 1 << 20, Duration.ofMinutes(2), Duration.ofSeconds(30));
+        return new ServerConfig("127.0.0.1", 8880, null, cores, 4 * cores, 4096, 1 << 20, Duration.ofMinutes(2), Duration.ofSeconds(30),
+                java.util.List.of());
     }
 
     public ServerConfig withPort(int p) {
-        return new ServerConfig(host, p, apiKey, maxConcurrent, maxQueue, maxInputChars, maxBodyBytes, requestTimeout, queueWait);
+        return new ServerConfig(host, p, apiKey, maxConcurrent, maxQueue, maxInputChars, maxBodyBytes, requestTimeout, queueWait, corsOrigins);
     }
 
     public ServerConfig withHost(String h) {
-        return new ServerConfig(h, port, apiKey, maxConcurrent, maxQueue, maxInputChars, maxBodyBytes, requestTimeout, queueWait);
+        return new ServerConfig(h, port, apiKey, maxConcurrent, maxQueue, maxInputChars, maxBodyBytes, requestTimeout, queueWait, corsOrigins);
     }
 
     public ServerConfig withApiKey(String key) {
-        return new ServerConfig(host, port, key, maxConcurrent, maxQueue, maxInputChars, maxBodyBytes, requestTimeout, queueWait);
+        return new ServerConfig(host, port, key, maxConcurrent, maxQueue, maxInputChars, maxBodyBytes, requestTimeout, queueWait, corsOrigins);
     }
 
     public ServerConfig withLimits(int concurrent, int queue, int inputChars) {
-        return new ServerConfig(host, port, apiKey, concurrent, queue, inputChars, maxBodyBytes, requestTimeout, queueWait);
+        return new ServerConfig(host, port, apiKey, concurrent, queue, inputChars, maxBodyBytes, requestTimeout, queueWait, corsOrigins);
+    }
+
+    /** Browsers on these origins may call the API (CORS). */
+    public ServerConfig withCorsOrigins(java.util.List<String> origins) {
+        return new ServerConfig(host, port, apiKey, maxConcurrent, maxQueue, maxInputChars, maxBodyBytes, requestTimeout, queueWait, origins);
     }
 
     public ServerConfig withTimeouts(Duration request, Duration queue) {
-        return new ServerConfig(host, port, apiKey, maxConcurrent, maxQueue, maxInputChars, maxBodyBytes, request, queue);
+        return new ServerConfig(host, port, apiKey, maxConcurrent, maxQueue, maxInputChars, maxBodyBytes, request, queue, corsOrigins);
     }
 }

@@ -43,6 +43,7 @@ import java.util.logging.Logger;
  * {@code GET /v1/models}, {@code GET /v1/voices}, {@code GET /v1/audio/timings/ID}, {@code GET /health},
  * {@code GET /metrics} and a small web page at {@code /}. Errors use OpenAI's JSON error shape; nothing internal
  * (no stack trace) leaves the server. Requests beyond the running and queued limit get 503 with Retry-After.
+ * Browsers on the configured origins may call /v1 (CORS, with preflight); others are same-origin only.
  */
 public final class SpeechServer implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(SpeechServer.class.getName());
@@ -169,6 +170,17 @@ public final class SpeechServer implements AutoCloseable {
 
     private int route(HttpExchange ex, String path) throws ApiException {
         String method = ex.getRequestMethod();
+        boolean allowedOrigin = cors(ex);
+        if (method.equals("OPTIONS") && path.startsWith("/v1/")) {
+            if (!allowedOrigin) {
+                throw new ApiException(403, "invalid_request_error", "cross-origin requests from this origin are not allowed (see --cors-origin)",
+                        null, "cors_forbidden");
+            }
+            ex.getResponseHeaders().set("Access-Control-Allow-Methods", "GET, POST, OPTIONS");
+            ex.getResponseHeaders().set("Access-Control-Allow-Headers", "Authorization, Content-Type");
+            ex.getResponseHeaders().set("Access-Control-Max-Age", "600");
+            return send(ex, 204, "text/plain", new byte[0]);
+        }
         if (path.startsWith("/v1/") || path.equals("/metrics")) {
             authorize(ex);
         }
@@ -214,6 +226,25 @@ public final class SpeechServer implements AutoCloseable {
                 throw new ApiException(404, "invalid_request_error", "no such endpoint: " + SpeechRequest.printable(path), null, "not_found");
             }
         }
+    }
+
+    /**
+     * Adds the CORS headers when the request's Origin is one the configuration allows; returns whether it is. A
+     * browser enforces the rest: without these headers, pages of other origins cannot read the responses.
+     */
+    private boolean cors(HttpExchange ex) {
+        String origin = ex.getRequestHeaders().getFirst("Origin");
+        if (origin == null || config.corsOrigins().isEmpty()) {
+            return false;
+        }
+        boolean any = config.corsOrigins().contains("*");
+        if (!any && !config.corsOrigins().contains(origin)) {
+            return false;
+        }
+        ex.getResponseHeaders().set("Access-Control-Allow-Origin", any ? "*" : origin);
+        ex.getResponseHeaders().set("Access-Control-Expose-Headers", "X-Sotto-Timings, X-Sotto-Sample-Rate, Retry-After");
+        ex.getResponseHeaders().add("Vary", "Origin");
+        return true;
     }
 
     private void authorize(HttpExchange ex) throws ApiException {

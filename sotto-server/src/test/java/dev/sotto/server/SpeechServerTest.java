@@ -348,4 +348,30 @@ class SpeechServerTest {
             assertTrue(get(quick.port(), "/metrics").body().contains("sotto_timeouts_total 1"));
         }
     }
+
+    @Test
+    void browsersOnAllowedOriginsMayCallTheApi() throws Exception {
+        try (VoiceRegistry v = new VoiceRegistry().add("tiny-voice", Voice.load(voiceFile));
+             SpeechServer open = new SpeechServer(ServerConfig.defaults().withPort(0).withCorsOrigins(List.of("http://localhost:3000")), v)
+                     .start()) {
+            var preflight = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + open.port() + "/v1/audio/speech"))
+                    .method("OPTIONS", HttpRequest.BodyPublishers.noBody()).header("Origin", "http://localhost:3000")
+                    .header("Access-Control-Request-Method", "POST").build(), BodyHandlers.ofString());
+            assertEquals(204, preflight.statusCode());
+            assertEquals("http://localhost:3000", preflight.headers().firstValue("Access-Control-Allow-Origin").orElseThrow());
+            assertTrue(preflight.headers().firstValue("Access-Control-Allow-Headers").orElseThrow().contains("Authorization"));
+            var post = post(open.port(), body("Hi.", "wav", null), "Origin", "http://localhost:3000");
+            assertEquals(200, post.statusCode());
+            assertEquals("http://localhost:3000", post.headers().firstValue("Access-Control-Allow-Origin").orElseThrow());
+            var other = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + open.port() + "/v1/audio/speech"))
+                    .method("OPTIONS", HttpRequest.BodyPublishers.noBody()).header("Origin", "http://evil.example").build(), BodyHandlers.ofString());
+            assertEquals(403, other.statusCode());
+            assertTrue(post(open.port(), body("Hi.", "wav", null), "Origin", "http://evil.example").headers()
+                    .firstValue("Access-Control-Allow-Origin").isEmpty());
+        }
+        // Without configured origins, no CORS headers at all.
+        assertTrue(post(server.port(), body("Hi.", "wav", null), "Origin", "http://localhost:3000").headers()
+                .firstValue("Access-Control-Allow-Origin").isEmpty());
+        assertThrows(IllegalArgumentException.class, () -> ServerConfig.defaults().withCorsOrigins(List.of("javascript:alert(1)")));
+    }
 }
