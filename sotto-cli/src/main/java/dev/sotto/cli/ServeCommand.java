@@ -47,6 +47,9 @@ final class ServeCommand implements Callable<Integer> {
             + " call the API from a browser; repeatable")
     List<String> corsOrigins = new ArrayList<>();
 
+    @Option(names = "--cache-mb", defaultValue = "64", description = "memory for replaying repeated requests (default: ${DEFAULT-VALUE}; 0 for none)")
+    long cacheMb;
+
     @Option(names = "--max-concurrent", description = "syntheses at once (default: cores, at least 2)")
     Integer maxConcurrent;
 
@@ -68,7 +71,8 @@ final class ServeCommand implements Callable<Integer> {
             int concurrent = maxConcurrent != null ? maxConcurrent : d.maxConcurrent();
             config = d.withHost(host).withPort(port).withApiKey(key == null || key.isEmpty() ? null : key)
                     .withLimits(concurrent, maxQueue != null ? maxQueue : 4 * concurrent, maxInputChars)
-                    .withTimeouts(Duration.ofSeconds(timeoutSeconds), d.queueWait()).withCorsOrigins(corsOrigins);
+                    .withTimeouts(Duration.ofSeconds(timeoutSeconds), d.queueWait()).withCorsOrigins(corsOrigins)
+                    .withCacheBytes(Math.max(0, Math.min(cacheMb, 1L << 20)) << 20);
         } catch (IllegalArgumentException e) {
             throw new SottoCli.UserError(e.getMessage());
         }

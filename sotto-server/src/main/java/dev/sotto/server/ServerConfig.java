@@ -17,9 +17,10 @@ import java.util.Objects;
  * @param queueWait longest a request waits for a slot before a 503
  * @param corsOrigins web origins (e.g. {@code http://localhost:3000}, or {@code *}) whose pages may call the API
  *     from a browser; empty for none (same-origin only, the default)
+ * @param cacheBytes memory for the phrase cache shared by the voices (repeated requests are replayed); 0 for none
  */
 public record ServerConfig(String host, int port, String apiKey, int maxConcurrent, int maxQueue, int maxInputChars, int maxBodyBytes,
-                           Duration requestTimeout, Duration queueWait, java.util.List<String> corsOrigins) {
+                           Duration requestTimeout, Duration queueWait, java.util.List<String> corsOrigins, long cacheBytes) {
     public ServerConfig {
         Objects.requireNonNull(host, "host");
         if (port < 0 || port > 65535) {
@@ -40,6 +41,9 @@ public record ServerConfig(String host, int port, String apiKey, int maxConcurre
         if (requestTimeout.isNegative() || requestTimeout.isZero() || queueWait.isNegative()) {
             throw new IllegalArgumentException("timeouts must be positive");
         }
+        if (cacheBytes < 0) {
+            throw new IllegalArgumentException("the cache size must not be negative");
+        }
         corsOrigins = java.util.List.copyOf(corsOrigins);
         for (String o : corsOrigins) {
             if (!o.equals("*") && !o.matches("https?://[A-Za-z0-9.-]+(:\\d{1,5})?")) {
@@ -48,35 +52,42 @@ public record ServerConfig(String host, int port, String apiKey, int maxConcurre
         }
     }
 
-    /** Loopback, port 8880, no key, as many concurrent syntheses as cores (at least 2), a queue of 4x that, no CORS. */
+    /** Loopback, port 8880, no key, as many concurrent syntheses as cores (at least 2), a queue of 4x that, no CORS,
+     * a 64 MiB phrase cache. */
     public static ServerConfig defaults() {
         int cores = Math.max(2, Runtime.getRuntime().availableProcessors());
         return new ServerConfig("127.0.0.1", 8880, null, cores, 4 * cores, 4096, 1 << 20, Duration.ofMinutes(2), Duration.ofSeconds(30),
-                java.util.List.of());
+                java.util.List.of(), 64L << 20);
     }
 
     public ServerConfig withPort(int p) {
-        return new ServerConfig(host, p, apiKey, maxConcurrent, maxQueue, maxInputChars, maxBodyBytes, requestTimeout, queueWait, corsOrigins);
+        return new ServerConfig(host, p, apiKey, maxConcurrent, maxQueue, maxInputChars, maxBodyBytes, requestTimeout, queueWait, corsOrigins, cacheBytes);
     }
 
     public ServerConfig withHost(String h) {
-        return new ServerConfig(h, port, apiKey, maxConcurrent, maxQueue, maxInputChars, maxBodyBytes, requestTimeout, queueWait, corsOrigins);
+        return new ServerConfig(h, port, apiKey, maxConcurrent, maxQueue, maxInputChars, maxBodyBytes, requestTimeout, queueWait, corsOrigins, cacheBytes);
     }
 
     public ServerConfig withApiKey(String key) {
-        return new ServerConfig(host, port, key, maxConcurrent, maxQueue, maxInputChars, maxBodyBytes, requestTimeout, queueWait, corsOrigins);
+        return new ServerConfig(host, port, key, maxConcurrent, maxQueue, maxInputChars, maxBodyBytes, requestTimeout, queueWait, corsOrigins, cacheBytes);
     }
 
     public ServerConfig withLimits(int concurrent, int queue, int inputChars) {
-        return new ServerConfig(host, port, apiKey, concurrent, queue, inputChars, maxBodyBytes, requestTimeout, queueWait, corsOrigins);
+        return new ServerConfig(host, port, apiKey, concurrent, queue, inputChars, maxBodyBytes, requestTimeout, queueWait, corsOrigins, cacheBytes);
+    }
+
+    /** A phrase cache of {@code bytes} (0 for none). */
+    public ServerConfig withCacheBytes(long bytes) {
+        return new ServerConfig(host, port, apiKey, maxConcurrent, maxQueue, maxInputChars, maxBodyBytes, requestTimeout, queueWait, corsOrigins,
+                bytes);
     }
 
     /** Browsers on these origins may call the API (CORS). */
     public ServerConfig withCorsOrigins(java.util.List<String> origins) {
-        return new ServerConfig(host, port, apiKey, maxConcurrent, maxQueue, maxInputChars, maxBodyBytes, requestTimeout, queueWait, origins);
+        return new ServerConfig(host, port, apiKey, maxConcurrent, maxQueue, maxInputChars, maxBodyBytes, requestTimeout, queueWait, origins, cacheBytes);
     }
 
     public ServerConfig withTimeouts(Duration request, Duration queue) {
-        return new ServerConfig(host, port, apiKey, maxConcurrent, maxQueue, maxInputChars, maxBodyBytes, request, queue, corsOrigins);
+        return new ServerConfig(host, port, apiKey, maxConcurrent, maxQueue, maxInputChars, maxBodyBytes, request, queue, corsOrigins, cacheBytes);
     }
 }

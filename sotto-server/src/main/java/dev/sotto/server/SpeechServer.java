@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.sotto.api.AudioChunk;
+import dev.sotto.api.PhraseCache;
 import dev.sotto.api.SpeakingStyle;
 import dev.sotto.api.SpeechStream;
 import dev.sotto.api.Timing;
@@ -80,6 +81,7 @@ public final class SpeechServer implements AutoCloseable {
         }
     };
     private final byte[] page;
+    private final PhraseCache cache; // null without one
     private HttpServer server;
     private ExecutorService executor;
     private volatile boolean draining;
@@ -91,6 +93,10 @@ public final class SpeechServer implements AutoCloseable {
         this.config = config;
         this.voices = voices;
         this.slots = new Semaphore(config.maxConcurrent(), true);
+        this.cache = config.cacheBytes() > 0 ? PhraseCache.inMemory(config.cacheBytes()) : null;
+        if (cache != null) {
+            voices.all().values().forEach(v -> v.useCache(cache)); // keys hold each voice's digest: one cache serves all
+        }
         JsonFactory factory = JsonFactory.builder().streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(32)
                 .maxStringLength(config.maxBodyBytes()).maxNumberLength(64).build()).build();
         this.json = new ObjectMapper(factory);
@@ -195,7 +201,11 @@ public final class SpeechServer implements AutoCloseable {
             }
             case "/metrics" -> {
                 requireMethod(method, "GET");
-                return send(ex, 200, "text/plain; version=0.0.4; charset=utf-8", metrics.prometheus().getBytes(StandardCharsets.UTF_8));
+                String text = metrics.prometheus() + (cache == null ? "" : "# HELP sotto_phrase_cache_hits_total Requests replayed from the phrase cache.\n"
+                        + "# TYPE sotto_phrase_cache_hits_total counter\nsotto_phrase_cache_hits_total " + cache.hits() + "\n"
+                        + "# HELP sotto_phrase_cache_misses_total Requests synthesized afresh with the cache on.\n"
+                        + "# TYPE sotto_phrase_cache_misses_total counter\nsotto_phrase_cache_misses_total " + cache.misses() + "\n");
+                return send(ex, 200, "text/plain; version=0.0.4; charset=utf-8", text.getBytes(StandardCharsets.UTF_8));
             }
             case "/v1/models" -> {
                 requireMethod(method, "GET");

@@ -180,10 +180,13 @@ class SpeechServerTest {
         assertEquals("tiny-voice", v.get("voices").get(0).get("name").asText());
         assertTrue(v.get("styles").toString().contains("whisper"));
         assertEquals("ok", JSON.readTree(get(port, "/health").body()).get("status").asText());
-        post(port, body("Count me.", "pcm", null));
+        var first = post(port, body("Count me.", "pcm", null));
+        var again = post(port, body("Count me.", "pcm", null));
+        org.junit.jupiter.api.Assertions.assertArrayEquals(first.body(), again.body(), "the repeat is replayed from the phrase cache");
         String metrics = get(port, "/metrics").body();
         assertTrue(metrics.contains("sotto_requests_total{endpoint=\"/v1/audio/speech\",status=\"200\"}"), metrics);
         assertTrue(metrics.contains("sotto_time_to_first_byte_seconds_bucket{le=\"+Inf\"}") && metrics.contains("sotto_audio_seconds_total"));
+        assertTrue(metrics.matches("(?s).*sotto_phrase_cache_hits_total [1-9].*"), metrics);
         var page = get(port, "/");
         assertTrue(page.body().contains("/v1/audio/speech") && page.headers().firstValue("Content-Type").orElseThrow().startsWith("text/html"));
     }
