@@ -49,7 +49,7 @@ class WebPageBrowserTest {
         Path chromium = findChromium();
         try (VoiceRegistry voices = new VoiceRegistry().add("tiny-voice", Voice.load(SpeechServerTest.tinyVoice(dir)));
              SpeechServer server = new SpeechServer(ServerConfig.defaults().withPort(0), voices).start()) {
-            Process browser = new ProcessBuilder(chromium.toString(), "--headless=new", "--no-sandbox", "--disable-gpu", "--no-first-run",
+            Process browser = new ProcessBuilder(chromium.toString(), "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
                     "--disable-extensions", "--autoplay-policy=no-user-gesture-required", "--remote-debugging-port=0",
                     "--remote-allow-origins=*", "--user-data-dir=" + dir.resolve("profile"), "http://127.0.0.1:" + server.port() + "/")
                     .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
