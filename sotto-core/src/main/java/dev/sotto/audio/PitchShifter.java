@@ -1,5 +1,6 @@
 package dev.sotto.audio;
 
+import dev.sotto.kernel.VectorMath;
 import java.util.Arrays;
 
 /**
@@ -183,10 +184,7 @@ public final class PitchShifter {
             if (c > 0) { // slide the candidate's energy by one sample
                 energy += region[c + overlap - 1] * (double) region[c + overlap - 1] - region[c - 1] * (double) region[c - 1];
             }
-            double dot = 0;
-            for (int i = 0; i < overlap; i++) {
-                dot += target[i] * region[c + i];
-            }
+            double dot = VectorMath.dot(target, 0, region, c, overlap); // the search's hot loop, on the vector unit
             double score = dot / Math.sqrt(Math.max(energy, 1e-20));
             if (score > bestScore) {
                 bestScore = score;
