@@ -22,10 +22,8 @@ public final class PitchShifter {
     private final float[] window; // periodic Hann [N]: shifted copies at N/2 sum to 1
     private final Resampler resampler;
 
-    // Input kept from absolute index inStart; the input is preceded by `hop` virtual zeros (see inputAt).
-    private float[] in = new float[0];
-    private int inCount;
-    private long inStart;
+    // The input, preceded by `hop` zeros (so the first frame's rising half covers silence): absolute index = input + hop.
+    private final SampleWindow in = new SampleWindow();
     private long inputTotal;
     // WSOLA state: next frame index, input position of the previous frame.
     private long nextFrame;
@@ -59,6 +57,7 @@ public final class PitchShifter {
         }
         this.resampler = new Resampler(ratio);
         this.ola = new float[4 * frame];
+        in.append(new float[hop], 0, hop);
     }
 
     /** Pitch ratio: 2^(semitones / 12). */
@@ -81,7 +80,7 @@ public final class PitchShifter {
             produced += n;
             return Arrays.copyOfRange(input, from, from + n);
         }
-        appendInput(input, from, n);
+        in.append(input, from, n);
         inputTotal += n;
         return drain(false);
     }
@@ -97,7 +96,7 @@ public final class PitchShifter {
         }
         // Zeros after the input let the last frames (and the search around them) complete.
         int tail = 2 * frame + 2 * tolerance + (int) Math.ceil(frame * ratio) + 64;
-        appendInput(new float[tail], 0, tail);
+        in.append(new float[tail], 0, tail);
         float[] rest = drain(true);
         long missing = inputTotal - produced; // normally none: the resampler's flush reaches the full length
         float[] out = missing > 0 ? Arrays.copyOf(rest, rest.length + (int) missing) : rest;
@@ -107,7 +106,7 @@ public final class PitchShifter {
 
     /** Runs every WSOLA frame whose input (with search range) is available, and resamples what became final. */
     private float[] drain(boolean end) {
-        long available = inStart + inCount; // absolute input samples available (virtual-zero offset included)
+        long available = in.end(); // absolute input samples available (the leading zeros included)
         double analysisHop = hop / ratio;
         float[] stretched = new float[0];
         int stretchedCount = 0;
@@ -121,7 +120,7 @@ public final class PitchShifter {
             ensureOla(outAt + frame);
             int base = (int) (outAt - olaStart);
             for (int i = 0; i < frame; i++) {
-                ola[base + i] += window[i] * inputAt(position + i);
+                ola[base + i] += window[i] * in.at(position + i);
             }
             previousPosition = position;
             nextFrame++;
@@ -136,7 +135,7 @@ public final class PitchShifter {
             System.arraycopy(ola, finished, ola, 0, ola.length - finished);
             Arrays.fill(ola, ola.length - finished, ola.length, 0f);
             olaStart = finalUntil;
-            dropInputBefore(position - 2 * tolerance - hop - 1); // below any later search
+            in.dropBefore(position - 2 * tolerance - hop - 1, 4097); // below any later search
         }
         // The first `hop` inputs are virtual zeros: their stretched image (hop * ratio samples) is dropped.
         int skip = (int) Math.min(stretchedCount, Math.max(0, Math.round(hop * ratio) - skipStretched));
@@ -166,13 +165,13 @@ public final class PitchShifter {
         int overlap = frame - hop;
         float[] target = new float[overlap];
         for (int i = 0; i < overlap; i++) {
-            target[i] = inputAt(continuation + i) * window[i];
+            target[i] = in.at(continuation + i) * window[i];
         }
         long first = nominal - tolerance;
         int span = 2 * tolerance + overlap;
         float[] region = new float[span];
         for (int i = 0; i < span; i++) {
-            region[i] = inputAt(first + i);
+            region[i] = in.at(first + i);
         }
         double energy = 0;
         for (int i = 0; i < overlap; i++) {
@@ -192,34 +191,6 @@ public final class PitchShifter {
             }
         }
         return best;
-    }
-
-    /** Input at absolute position p (the stream starts with {@code hop} virtual zeros); zero before the start. */
-    private float inputAt(long p) {
-        long i = p - inStart;
-        return i >= 0 && i < inCount ? in[(int) i] : 0f;
-    }
-
-    private void appendInput(float[] input, int from, int n) {
-        if (inputTotal == 0 && inCount == 0 && inStart == 0) {
-            // Lead with hop zeros, so that the first frame's rising window half covers silence.
-            in = new float[Math.max(1024, hop + n)];
-            inCount = hop;
-        }
-        if (inCount + n > in.length) {
-            in = Arrays.copyOf(in, Math.max(inCount + n, 2 * in.length));
-        }
-        System.arraycopy(input, from, in, inCount, n);
-        inCount += n;
-    }
-
-    private void dropInputBefore(long position) {
-        long drop = Math.min(inCount, position - inStart);
-        if (drop > 4096) {
-            System.arraycopy(in, (int) drop, in, 0, inCount - (int) drop);
-            inCount -= (int) drop;
-            inStart += drop;
-        }
     }
 
     private void ensureOla(long until) {

@@ -24,11 +24,8 @@ public final class Resampler {
     private final double halfWidth;   // input samples on each side of the centre
     private final float[] kernel;     // kernel(x) at x = i / TABLE_STEPS, x in [0, halfWidth + 1]
 
-    // Streaming state: input samples kept from absolute index bufferStart; outputs produced so far.
-    private float[] buffer = new float[0];
-    private int buffered;
-    private long bufferStart;
-    private long inputSeen;
+    // Streaming state: the input still needed, and the outputs produced so far.
+    private final SampleWindow input = new SampleWindow();
     private long produced;
     private boolean flushed;
 
@@ -87,10 +84,9 @@ public final class Resampler {
         if (flushed) {
             throw new IllegalStateException("the resampler has been flushed");
         }
-        append(input, from, n);
-        inputSeen += n;
+        this.input.append(input, from, n);
         // Output k is ready when input up to k * step + halfWidth has arrived.
-        long ready = (long) Math.floor((inputSeen - 1 - halfWidth) / step) + 1;
+        long ready = (long) Math.floor((this.input.end() - 1 - halfWidth) / step) + 1;
         return produce(Math.max(produced, ready));
     }
 
@@ -103,7 +99,7 @@ public final class Resampler {
             throw new IllegalStateException("the resampler has been flushed");
         }
         flushed = true;
-        long total = Math.round(inputSeen / step);
+        long total = Math.round(input.end() / step);
         return produce(Math.max(produced, total));
     }
 
@@ -113,14 +109,7 @@ public final class Resampler {
             out[i] = sampleAt((produced + i) * step);
         }
         produced = until;
-        // Drop input no later output can reach.
-        long keepFrom = (long) Math.floor(produced * step - halfWidth) - 1;
-        if (keepFrom > bufferStart) {
-            int drop = (int) Math.min(buffered, keepFrom - bufferStart);
-            System.arraycopy(buffer, drop, buffer, 0, buffered - drop);
-            buffered -= drop;
-            bufferStart += drop;
-        }
+        input.dropBefore((long) Math.floor(produced * step - halfWidth) - 1, 1); // no later output reaches it
         return out;
     }
 
@@ -128,25 +117,19 @@ public final class Resampler {
     private float sampleAt(double t) {
         long first = (long) Math.ceil(t - halfWidth);
         long last = (long) Math.floor(t + halfWidth);
-        first = Math.max(first, bufferStart);
-        last = Math.min(last, bufferStart + buffered - 1);
+        long start = input.start();
+        first = Math.max(first, start);
+        last = Math.min(last, input.end() - 1);
+        float[] buffer = input.array();
         double sum = 0;
         for (long j = first; j <= last; j++) {
             double x = Math.abs(t - j) * TABLE_STEPS;
             int i = (int) x;
             double frac = x - i;
             double k = kernel[i] + (kernel[i + 1] - kernel[i]) * frac;
-            sum += k * buffer[(int) (j - bufferStart)];
+            sum += k * buffer[(int) (j - start)];
         }
         return (float) sum; // the kernel sums to 1 over the input samples: unit gain
-    }
-
-    private void append(float[] input, int from, int n) {
-        if (buffered + n > buffer.length) {
-            buffer = Arrays.copyOf(buffer, Math.max(buffered + n, 2 * buffer.length + 1024));
-        }
-        System.arraycopy(input, from, buffer, buffered, n);
-        buffered += n;
     }
 
     /** Modified Bessel function of the first kind, order 0 (power series). */

@@ -21,9 +21,7 @@ public final class Whisperer {
     private final double powerRatio;  // sum(synthesis^2) / sum(window^2)
     private final SplittableRandom noise;
 
-    private float[] in = new float[0]; // input from absolute index inStart
-    private int inCount;
-    private long inStart;
+    private final SampleWindow in = new SampleWindow();
     private long inputTotal;
     private long nextFrame;
     private final float[] ola;         // [frame]: output from absolute index olaStart
@@ -59,7 +57,7 @@ public final class Whisperer {
         if (flushed) {
             throw new IllegalStateException("the whisperer has been flushed");
         }
-        append(input, from, n);
+        in.append(input, from, n);
         inputTotal += n;
         return drain();
     }
@@ -70,7 +68,7 @@ public final class Whisperer {
             throw new IllegalStateException("the whisperer has been flushed");
         }
         flushed = true;
-        append(new float[frame], 0, frame); // zeros let the last frames complete
+        in.append(new float[frame], 0, frame); // zeros let the last frames complete
         float[] rest = drain();
         long missing = inputTotal - produced;
         return missing > 0 ? Arrays.copyOf(rest, rest.length + (int) missing) : rest;
@@ -80,7 +78,7 @@ public final class Whisperer {
         float[] out = new float[0];
         int count = 0;
         // Frame k needs input up to (k + 1) * hop.
-        while ((nextFrame + 1) * hop <= inStart + inCount) {
+        while ((nextFrame + 1) * hop <= in.end()) {
             float[] made = frameAt(nextFrame);
             for (int i = 0; i < frame; i++) {
                 ola[i] += made[i];
@@ -101,7 +99,7 @@ public final class Whisperer {
             System.arraycopy(ola, hop, ola, 0, frame - hop);
             Arrays.fill(ola, frame - hop, frame, 0f);
             olaStart += hop;
-            dropBefore((nextFrame - 1) * hop);
+            in.dropBefore((nextFrame - 1) * hop, 8193);
         }
         return Arrays.copyOf(out, count);
     }
@@ -112,10 +110,7 @@ public final class Whisperer {
         double[] x = new double[frame];
         double energy = 0;
         for (int i = 0; i < frame; i++) {
-            long abs = start + i;
-            long j = abs - inStart;
-            double v = abs >= 0 && j >= 0 && j < inCount ? in[(int) j] : 0;
-            x[i] = v * window[i];
+            x[i] = in.at(start + i) * (double) window[i];
             energy += x[i] * x[i];
         }
         float[] y = new float[frame];
@@ -177,22 +172,5 @@ public final class Whisperer {
             }
         }
         return a;
-    }
-
-    private void append(float[] input, int from, int n) {
-        if (inCount + n > in.length) {
-            in = Arrays.copyOf(in, Math.max(inCount + n, 2 * in.length + 1024));
-        }
-        System.arraycopy(input, from, in, inCount, n);
-        inCount += n;
-    }
-
-    private void dropBefore(long abs) {
-        long drop = Math.min(inCount, abs - inStart);
-        if (drop > 8192) {
-            System.arraycopy(in, (int) drop, in, 0, inCount - (int) drop);
-            inCount -= (int) drop;
-            inStart += drop;
-        }
     }
 }
