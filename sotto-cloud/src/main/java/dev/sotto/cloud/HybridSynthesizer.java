@@ -2,10 +2,10 @@ package dev.sotto.cloud;
 
 import dev.sotto.api.AudioChunk;
 import dev.sotto.api.AudioStream;
+import dev.sotto.api.OnDemandIterator;
 import dev.sotto.api.SynthesisOptions;
 import dev.sotto.api.Synthesizer;
 import java.util.Iterator;
-import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
@@ -189,24 +189,16 @@ public final class HybridSynthesizer implements Synthesizer {
                     throw new IllegalStateException("an audio stream can be read once");
                 }
                 consumed = true;
-                return new Iterator<>() {
-                    private boolean firstGiven = first == null;
+                return new OnDemandIterator<>() {
+                    private boolean firstGiven;
 
                     @Override
-                    public boolean hasNext() {
-                        return !firstGiven || it.hasNext();
-                    }
-
-                    @Override
-                    public AudioChunk next() {
+                    protected AudioChunk produce() {
                         if (!firstGiven) {
                             firstGiven = true;
-                            return first;
+                            return first; // null when the stream was empty
                         }
-                        if (!it.hasNext()) {
-                            throw new NoSuchElementException();
-                        }
-                        return it.next();
+                        return it.hasNext() ? it.next() : null;
                     }
                 };
             }

@@ -73,7 +73,7 @@ record SpeechRequest(String voiceName, String input, String format, SynthesisOpt
             }
             o.ssml(optionalBoolean(body, "ssml", false));
             o.speaker(speaker(body.get("speaker"), voice));
-            o.seed(body.has("seed") ? (long) optionalNumber(body, "seed", 0) : 0L);
+            o.seed((long) optionalNumber(body, "seed", 0));
             return new SpeechRequest(resolved, input, format, o.build(), optionalBoolean(body, "timings", false));
         } catch (IllegalArgumentException e) {
             throw ApiException.badRequest(e.getMessage(), null);
