@@ -2,7 +2,7 @@ package dev.sotto.api;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.sotto.onnx.PiperImporter;
+import dev.sotto.onnx.testing.PiperFixtures;
 import dev.sotto.tensor.GgmlType;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
@@ -33,9 +33,7 @@ class LongTextMemoryTest {
 
     @Test
     void hundredKilobytesOfTextStreamInBoundedMemory() throws IOException {
-        Path gguf = dir.resolve("tiny.gguf");
-        Path onnx = VoiceTest.fixtures().resolve("tiny-r2.onnx");
-        PiperImporter.convert(onnx, PiperImporter.defaultConfigPath(onnx), gguf, GgmlType.Q8_0);
+        Path gguf = PiperFixtures.gguf("tiny-r2", GgmlType.Q8_0, dir.resolve("tiny.gguf"));
         StringBuilder text = new StringBuilder();
         Random rnd = new Random(11);
         while (text.length() < 100_000) {

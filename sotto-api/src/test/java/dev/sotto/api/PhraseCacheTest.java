@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.sotto.onnx.PiperImporter;
+import dev.sotto.onnx.testing.PiperFixtures;
 import dev.sotto.tensor.GgmlType;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -27,10 +27,7 @@ class PhraseCacheTest {
 
     @BeforeAll
     static void load() throws IOException {
-        Path gguf = dir.resolve("tiny2.gguf");
-        Path onnx = VoiceTest.fixtures().resolve("tiny-r2.onnx");
-        PiperImporter.convert(onnx, PiperImporter.defaultConfigPath(onnx), gguf, GgmlType.F32);
-        voice = Voice.load(gguf);
+        voice = Voice.load(PiperFixtures.gguf("tiny-r2", GgmlType.F32, dir.resolve("tiny2.gguf")));
     }
 
     @AfterAll

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sotto.audio.PitchEstimator;
-import dev.sotto.onnx.PiperImporter;
+import dev.sotto.onnx.testing.PiperFixtures;
 import dev.sotto.tensor.GgmlType;
 import dev.sotto.text.SsmlException;
 import java.io.IOException;
@@ -30,10 +30,7 @@ class ProsodyControlsTest {
 
     @BeforeAll
     static void load() throws IOException {
-        Path gguf = dir.resolve("medium.gguf");
-        Path onnx = VoiceTest.fixtures().resolve("piper-medium.onnx");
-        PiperImporter.convert(onnx, PiperImporter.defaultConfigPath(onnx), gguf, GgmlType.Q8_0);
-        voice = Voice.load(gguf);
+        voice = Voice.load(PiperFixtures.gguf("piper-medium", GgmlType.Q8_0, dir.resolve("medium.gguf")));
     }
 
     @AfterAll

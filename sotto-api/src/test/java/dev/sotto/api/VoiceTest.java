@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sotto.audio.SampleFormat;
-import dev.sotto.onnx.PiperImporter;
+import dev.sotto.onnx.testing.PiperFixtures;
 import dev.sotto.tensor.GgmlType;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -38,10 +38,7 @@ class VoiceTest {
 
     @BeforeAll
     static void load() throws IOException {
-        Path gguf = dir.resolve("tiny.gguf");
-        Path onnx = fixtures().resolve("tiny-r1-3spk.onnx");
-        PiperImporter.convert(onnx, PiperImporter.defaultConfigPath(onnx), gguf, GgmlType.Q8_0);
-        voice = Voice.load(gguf);
+        voice = Voice.load(PiperFixtures.gguf("tiny-r1-3spk", GgmlType.Q8_0, dir.resolve("tiny.gguf")));
     }
 
     @AfterAll

@@ -9,7 +9,7 @@ import dev.sotto.api.AudioStream;
 import dev.sotto.api.SynthesisOptions;
 import dev.sotto.api.Synthesizer;
 import dev.sotto.api.Voice;
-import dev.sotto.onnx.PiperImporter;
+import dev.sotto.onnx.testing.PiperFixtures;
 import dev.sotto.server.ServerConfig;
 import dev.sotto.server.SpeechServer;
 import dev.sotto.server.VoiceRegistry;
@@ -19,7 +19,6 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -46,10 +45,7 @@ class HybridSynthesizerTest {
 
     @BeforeAll
     static void setUp() throws IOException {
-        Path gguf = dir.resolve("tiny.gguf");
-        Path onnx = fixtures().resolve("tiny-r2.onnx");
-        PiperImporter.convert(onnx, PiperImporter.defaultConfigPath(onnx), gguf, GgmlType.Q8_0);
-        local = Voice.load(gguf);
+        local = Voice.load(PiperFixtures.gguf("tiny-r2", GgmlType.Q8_0, dir.resolve("tiny.gguf")));
         stub = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 16);
         stub.createContext("/v1/audio/speech", ex -> {
             stubHits.incrementAndGet();
@@ -72,10 +68,6 @@ class HybridSynthesizerTest {
     static void tearDown() {
         stub.stop(0);
         local.close();
-    }
-
-    static Path fixtures() {
-        return dev.sotto.onnx.testing.PiperFixtures.dir();
     }
 
     private static void respond(com.sun.net.httpserver.HttpExchange ex, int status, byte[] body) throws IOException {

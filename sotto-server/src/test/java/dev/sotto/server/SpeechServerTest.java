@@ -14,7 +14,7 @@ import com.openai.errors.BadRequestException;
 import com.openai.models.audio.speech.SpeechCreateParams;
 import com.openai.models.audio.speech.SpeechModel;
 import dev.sotto.api.Voice;
-import dev.sotto.onnx.PiperImporter;
+import dev.sotto.onnx.testing.PiperFixtures;
 import dev.sotto.tensor.GgmlType;
 import java.io.IOException;
 import java.io.InputStream;
@@ -26,7 +26,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse.BodyHandlers;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -56,17 +55,8 @@ class SpeechServerTest {
     private static SpeechServer server;
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-    static Path fixtures() {
-        return dev.sotto.onnx.testing.PiperFixtures.dir();
-    }
-
     static Path tinyVoice(Path into) throws IOException {
-        Path gguf = into.resolve("tiny-voice.gguf");
-        if (!Files.exists(gguf)) {
-            Path onnx = fixtures().resolve("tiny-r2.onnx");
-            PiperImporter.convert(onnx, PiperImporter.defaultConfigPath(onnx), gguf, GgmlType.Q8_0);
-        }
-        return gguf;
+        return PiperFixtures.gguf("tiny-r2", GgmlType.Q8_0, into.resolve("tiny-voice.gguf"));
     }
 
     @BeforeAll

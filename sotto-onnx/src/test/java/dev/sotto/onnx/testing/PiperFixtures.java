@@ -5,7 +5,6 @@ import dev.sotto.tensor.GgmlType;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Locale;
 
 /**
  * The Piper fixtures of the project's shared folder ({@code ../shared/fixtures/piper}, or {@code -Dsotto.fixtures=DIR}),
@@ -30,9 +29,8 @@ public final class PiperFixtures {
         throw new IllegalStateException("Piper fixtures not found: expected ../shared/fixtures/piper beside the project (or -Dsotto.fixtures=DIR)");
     }
 
-    /** {@code NAME.onnx} of the fixtures converted to a GGUF voice in {@code into} (once; reused when present). */
-    public static Path gguf(Path into, String name, GgmlType type) throws IOException {
-        Path out = into.resolve(name + "-" + type.name().toLowerCase(Locale.ROOT) + ".gguf");
+    /** Fixture {@code NAME.onnx} converted to a GGUF voice at {@code out} (unless it is there already); returns {@code out}. */
+    public static Path gguf(String name, GgmlType type, Path out) throws IOException {
         if (!Files.exists(out)) {
             Path onnx = dir().resolve(name + ".onnx");
             PiperImporter.convert(onnx, PiperImporter.defaultConfigPath(onnx), out, type);
