@@ -141,7 +141,8 @@ final class SayCommand implements Callable<Integer> {
             throw new SottoCli.UserError(e.getMessage());
         }
         List<AudioChunk> spoken = new ArrayList<>();
-        Path voicePath = model != null ? Voices.resolve(model) : cloud != null && policy == Policy.CLOUD_FIRST ? optionalDefaultVoice()
+        // Local-first and cloud-first can speak through the cloud when no voice is installed; local-only cannot.
+        Path voicePath = model != null ? Voices.resolve(model) : cloud != null && policy != Policy.LOCAL_ONLY ? optionalDefaultVoice()
                 : Voices.defaultVoice();
         if (cloud != null || policy != Policy.LOCAL_ONLY) {
             return sayHybrid(voicePath, input, options);

@@ -113,6 +113,11 @@ class VoicesCliTest {
             assertEquals(0, up.code(), up.err());
             byte[] header = Files.readAllBytes(wav);
             assertEquals(24000, (header[24] & 0xFF) | (header[25] & 0xFF) << 8 | (header[26] & 0xFF) << 16);
+            // Local-first with no voice installed: the cloud speaks, and says why.
+            SottoCliTest.Result missing = SottoCliTest.run("say", "--cloud", "http://127.0.0.1:" + server.port() + "/v1", "--cloud-voice",
+                    "tiny", "--policy", "local-first", "-o", wav.toString(), "Hello.");
+            assertEquals(0, missing.code(), missing.err());
+            assertTrue(missing.err().contains("no local voice"), missing.err());
         }
         SottoCliTest.Result noCloud = SottoCliTest.run("say", "-m", voice.toString(), "--policy", "local-first", "-o", wav.toString(), "Hi.");
         assertEquals(1, noCloud.code());
