@@ -1,6 +1,7 @@
 package dev.sotto.api;
 
 import dev.sotto.audio.SampleFormat;
+import dev.sotto.audio.Samples;
 import dev.sotto.audio.Wav;
 import dev.sotto.io.AtomicFiles;
 import java.io.IOException;
@@ -79,18 +80,10 @@ public interface AudioStream extends Iterable<AudioChunk>, AutoCloseable {
     /** All the samples at once (reads the whole stream). */
     default float[] readAll() {
         List<float[]> parts = new ArrayList<>();
-        int total = 0;
         for (AudioChunk c : this) {
             parts.add(c.samples());
-            total += c.samples().length;
         }
-        float[] all = new float[total];
-        int at = 0;
-        for (float[] p : parts) {
-            System.arraycopy(p, 0, all, at, p.length);
-            at += p.length;
-        }
-        return all;
+        return Samples.concat(parts);
     }
 
 }

@@ -5,16 +5,20 @@ import java.util.Locale;
 
 /**
  * A speaking style: a prosody preset applied through the ordinary controls, not a model trained on emotions.
- * Piper voices have no emotion input, so a style changes how the same voice delivers the text: its rate, pitch,
- * liveliness and loudness. Combined with a request's own options, rates multiply, pitch and level add.
+ * No supported family has an emotion input, so a style changes how the same voice delivers the text: its rate,
+ * pitch, liveliness and loudness. Combined with a request's own options, rates multiply, pitch and level add.
+ * Rate, pitch and energy work for every family; liveliness and rhythm act through the model's sampling noise and
+ * so depend on the family (see {@link SynthesisOptions} and the README).
  *
  * @param name what the style is called in the API, CLI and server
  * @param rate speaking-rate factor
  * @param pitchSemitones pitch offset (duration-preserving pitch shift)
- * @param pitchRange factor on the voice's noise scale: how far the model's sampled intonation strays from its
- *     mean contour (above 1 livelier, below 1 flatter); an approximation, not a measured F0 range
+ * @param pitchRange factor on the model's sampling noise (Piper: noise scale, which widens or narrows the intonation
+ *     the model samples; Pocket TTS: temperature): above 1 livelier, below 1 flatter; an approximation, not a
+ *     measured F0 range
  * @param energyDb level offset (the limiter keeps loud styles from clipping)
- * @param variation factor on the duration noise: rhythm more (above 1) or less (below 1) varied
+ * @param variation factor on the duration noise (Piper: noise w): rhythm more (above 1) or less (below 1) varied;
+ *     models without duration noise (Pocket TTS) ignore it
  * @param whispered whether the voice is turned into breath ({@link dev.sotto.audio.Whisperer}: the spectral envelope
  *     is kept, the pitch replaced by noise)
  */

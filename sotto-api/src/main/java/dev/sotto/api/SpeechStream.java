@@ -1,117 +1,88 @@
 package dev.sotto.api;
 
+import dev.sotto.audio.AudioFilter;
+import dev.sotto.audio.FilterChain;
+import dev.sotto.audio.Level;
 import dev.sotto.audio.PitchShifter;
-import dev.sotto.audio.SampleFormat;
+import dev.sotto.audio.Samples;
+import dev.sotto.audio.TimeStretcher;
 import dev.sotto.audio.Whisperer;
-import dev.sotto.text.EnglishNormalizer;
-import dev.sotto.text.PhonemeIdMap;
-import dev.sotto.text.Phonemizers;
-import dev.sotto.text.SentenceSplitter;
-import dev.sotto.text.Ssml;
-import dev.sotto.text.TextFrontEnd;
-import dev.sotto.vits.VitsModel;
-import dev.sotto.vits.VitsParams;
-import java.io.OutputStream;
-import java.nio.file.Path;
+import dev.sotto.model.GenerationSettings;
+import dev.sotto.model.ModelInfo;
+import dev.sotto.model.Utterance;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Deque;
-import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
- * The speech of one {@link Voice#synthesize} call as {@link AudioChunk}s, synthesized as they are read: each
- * sentence is prepared (text encoder, durations) when reached, then decoded in growing frame ranges, the first of
- * about a third of a second, so playback can start long before the sentence is done (the chunks join into
- * exactly the audio of whole-sentence decoding). Iterate it, write it ({@link #writeWav(Path, SampleFormat)},
- * {@link #writePcm(OutputStream)}) or {@link #play()} it; it can be consumed once. Not thread-safe (one consumer).
+ * The speech of one {@link Voice#synthesize} call as {@link AudioChunk}s, synthesized as they are read: the text is
+ * planned ({@link SpeechPlan}: SSML runs and pauses, sentences for models that speak one at a time), each utterance
+ * is prepared by the model when reached and read piece by piece, and its audio goes through the request's filter
+ * chain (time stretch where speed is not a model input, pitch shift, whisper, level) on the way out. Iterate it,
+ * write it ({@link #writeWav}, {@link #writePcm}) or {@link #play()} it; it can be consumed once. Not thread-safe
+ * (one consumer).
  */
-public final class SpeechStream implements AudioStream {
-    /** Level above which the limiter starts to bend the waveform. */
-    static final float KNEE = 0.9f;
-    /** The limiter's ceiling, just under full scale. */
-    static final float CEILING = 0.999f;
-
+public final class SpeechStream extends ReadOnceAudioStream {
     private final Voice voice;
     private final SynthesisOptions options;
-    private final TextFrontEnd frontEnd;
-    private final Deque<Piece> pieces;
-    private final Deque<String> pendingPhonemes = new ArrayDeque<>();
-    private Piece current;
+    private final ModelInputs inputs;
+    private final Deque<SpeechPlan.Piece> pieces;
+    private final Deque<ModelInputs.Sentence> pending = new ArrayDeque<>();
+    private SpeechPlan.Piece current;
     private int index;
     private int sentenceIndex;
-    private boolean consumed;
-    // The sentence being streamed: its model stream, timings (in sentence samples) and position.
-    private VitsModel.Stream stream;
-    private String streamPhonemes;
-    private List<Timing> sentencePhonemes;
-    private List<Timing> sentenceWords;
+    private final Map<String, Long> phaseNanos = new LinkedHashMap<>();
+    private int tokens;
+    // The utterance being read: its input, first sentence index, timings (in its output samples) and position.
+    private Utterance utterance;
+    private ModelInputs.Sentence sentence;
+    private int sentenceBase;
+    private TokenTimings timings;
     private int sentenceSample;
-    private PitchShifter shifter;  // null when the sentence's pitch is unchanged
-    private Whisperer whisperer;   // null unless the style is whispered
-    private float sentenceVolumeDb;
-
-    /**
-     * A sentence to speak, with the prosody its markup gives it (relative to the request's options), or a pause
-     * (empty text).
-     */
-    private record Piece(String text, float rate, float pitchSemitones, float volumeDb, int pauseSamples) {
-        boolean isPause() {
-            return text.isEmpty();
-        }
-    }
+    private AudioFilter filters;
 
     // Phrase cache: chunks replayed from it, or recorded for it (key non-null) and stored when the stream ends.
-    private final Iterator<AudioChunk> replay;
+    private final java.util.Iterator<AudioChunk> replay;
     private final PhraseCache cache;
     private final String cacheKey;
     private final List<AudioChunk> recorded = new ArrayList<>();
     private boolean recording;
     private long recordedBytes;
 
-    SpeechStream(Voice voice, String text, SynthesisOptions options, PhraseCache cache, String cacheKey) {
+    private SpeechStream(Voice voice, SynthesisOptions options, ModelInputs inputs, Deque<SpeechPlan.Piece> pieces,
+                         java.util.Iterator<AudioChunk> replay, PhraseCache cache, String cacheKey) {
         this.voice = voice;
         this.options = options;
-        this.frontEnd = new TextFrontEnd(new SentenceSplitter(), options.normalize() ? new EnglishNormalizer() : null,
-                Phonemizers.create(options.phonemizer(), voice.language()), options.lexicon());
-        this.pieces = pieces(text, options, voice.sampleRate());
-        this.replay = null;
+        this.inputs = inputs;
+        this.pieces = pieces;
+        this.replay = replay;
         this.cache = cache;
         this.cacheKey = cacheKey;
         this.recording = cacheKey != null;
     }
 
-    /** A stream replaying cached chunks. */
-    SpeechStream(Voice voice, SynthesisOptions options, List<AudioChunk> cached) {
-        this.voice = voice;
-        this.options = options;
-        this.frontEnd = null;
-        this.pieces = new ArrayDeque<>();
-        this.replay = cached.iterator();
-        this.cache = null;
-        this.cacheKey = null;
+    /** Speech for {@code text}; {@code cacheKey} non-null to record it into {@code cache}. */
+    static SpeechStream of(Voice voice, String text, SynthesisOptions options, PhraseCache cache, String cacheKey) {
+        ModelInputs inputs = ModelInputs.create(voice.info(), options);
+        Deque<SpeechPlan.Piece> pieces = SpeechPlan.of(text, options.ssml(), inputs.splitsSentences(), voice.sampleRate());
+        return new SpeechStream(voice, options, inputs, pieces, null, cache, cacheKey);
     }
 
-    /** The sentences (and SSML pauses) of the text. SSML errors surface here, before any audio. */
-    private static Deque<Piece> pieces(String text, SynthesisOptions options, int sampleRate) {
-        Deque<Piece> out = new ArrayDeque<>();
-        SentenceSplitter splitter = new SentenceSplitter();
-        if (!options.ssml()) {
-            for (String sentence : splitter.split(text)) {
-                out.add(new Piece(sentence, 1f, 0f, 0f, 0));
-            }
-            return out;
-        }
-        for (Ssml.Segment seg : Ssml.parse(text)) {
-            if (seg.isPause()) {
-                out.add(new Piece("", 1f, 0f, 0f, Math.round(seg.pauseSeconds() * sampleRate)));
-                continue;
-            }
-            for (String sentence : splitter.split(seg.text())) {
-                out.add(new Piece(sentence, seg.rate(), seg.pitchSemitones(), seg.volumeDb(), 0));
-            }
-        }
-        return out;
+    /** Speech for one utterance given as model input (phoneme ids). */
+    static SpeechStream ofSentence(Voice voice, ModelInputs.Sentence sentence, SynthesisOptions options) {
+        SpeechStream s = new SpeechStream(voice, options, null, new ArrayDeque<>(), null, null, null);
+        s.current = new SpeechPlan.Piece(sentence.text(), 1f, 0f, 0f, 0);
+        s.pending.add(sentence);
+        return s;
+    }
+
+    /** A stream replaying cached chunks. */
+    static SpeechStream replaying(Voice voice, SynthesisOptions options, List<AudioChunk> cached) {
+        return new SpeechStream(voice, options, null, new ArrayDeque<>(), cached.iterator(), null, null);
     }
 
     @Override
@@ -119,22 +90,25 @@ public final class SpeechStream implements AudioStream {
         return voice.sampleRate();
     }
 
-    @Override
-    public Iterator<AudioChunk> iterator() {
-        if (consumed) {
-            throw new IllegalStateException("a speech stream can be read once");
+    /**
+     * Time spent so far in each phase of the model's pipeline, summed over the utterances read (for benchmarks; the
+     * phases are the family's: VITS encoder/duration/flow/decoder, Pocket TTS prefill/flowlm/flow_head/mimi).
+     */
+    public Map<String, Long> phaseNanos() {
+        Map<String, Long> all = new LinkedHashMap<>(phaseNanos);
+        if (utterance != null) {
+            utterance.phaseNanos().forEach((k, v) -> all.merge(k, v, Long::sum));
         }
-        consumed = true;
-        return new OnDemandIterator<>() {
-            @Override
-            protected AudioChunk produce() {
-                return advance();
-            }
-        };
+        return all;
     }
 
-    /** The next chunk, or null at the end. */
-    private AudioChunk advance() {
+    /** Input tokens (phoneme ids, text tokens) of the utterances prepared so far. */
+    public int tokenCount() {
+        return tokens;
+    }
+
+    @Override
+    protected AudioChunk produce() {
         if (replay != null) {
             return replay.hasNext() ? replay.next() : null;
         }
@@ -156,8 +130,8 @@ public final class SpeechStream implements AudioStream {
 
     private AudioChunk synthesizeNext() {
         while (true) {
-            if (stream == null || !stream.hasNext()) {
-                while (pendingPhonemes.isEmpty()) {
+            if (utterance == null) {
+                while (pending.isEmpty()) {
                     if (pieces.isEmpty()) {
                         return null;
                     }
@@ -167,166 +141,93 @@ public final class SpeechStream implements AudioStream {
                         return new AudioChunk(new float[n], voice.sampleRate(), index++, Math.max(0, sentenceIndex - 1), "", "", List.of(),
                                 List.of(), n);
                     }
-                    pendingPhonemes.addAll(frontEnd.phonemes(current.text()));
+                    pending.addAll(inputs.of(current.text()));
                 }
                 voice.requireOpen();
-                startSentence(pendingPhonemes.poll());
+                start(pending.poll());
             }
             voice.requireOpen();
-            float[] audio = stream.next();
-            boolean sentenceDone = !stream.hasNext();
-            if (shifter != null) {
-                audio = shifter.process(audio, 0, audio.length);
-                if (sentenceDone) {
-                    audio = concat(audio, shifter.flush());
-                }
+            Utterance.AudioPiece piece = utterance.next();
+            boolean done = !utterance.hasNext();
+            float[] audio = filters.process(piece.samples(), 0, piece.samples().length);
+            if (done) {
+                audio = Samples.concat(audio, filters.flush());
             }
-            if (whisperer != null) {
-                audio = whisperer.process(audio, 0, audio.length);
-                if (sentenceDone) {
-                    audio = concat(audio, whisperer.flush());
-                }
+            if (audio.length == 0 && !done) {
+                continue; // a filter is still filling its window
             }
-            if (audio.length == 0 && !sentenceDone) {
-                continue; // the shifter or whisperer is still filling its window
-            }
-            applyLevel(audio, sentenceVolumeDb);
             int start = sentenceSample;
             int end = start + audio.length;
             sentenceSample = end;
-            // Sentence silence goes between sentences, unless an SSML break takes its place.
-            int rate = voice.sampleRate();
+            List<String> segments = utterance.segments();
+            int sentenceOf = sentenceBase + piece.segment();
+            String text = segments.isEmpty() ? sentence.text() : segments.get(piece.segment());
             int silence = 0;
-            if (sentenceDone) {
-                boolean breakFollows = pendingPhonemes.isEmpty() && !pieces.isEmpty() && pieces.peek().isPause();
-                boolean sentenceFollows = !pendingPhonemes.isEmpty() || pieces.stream().anyMatch(p -> !p.isPause());
-                silence = sentenceFollows && !breakFollows ? Math.round(options.sentenceSilence() * rate) : 0;
+            if (done) {
+                finish();
+                // Sentence silence goes between sentences, unless an SSML break takes its place.
+                boolean breakFollows = pending.isEmpty() && !pieces.isEmpty() && pieces.peek().isPause();
+                boolean sentenceFollows = !pending.isEmpty() || pieces.stream().anyMatch(p -> !p.isPause());
+                silence = sentenceFollows && !breakFollows ? Math.round(options.sentenceSilence() * voice.sampleRate()) : 0;
             }
-            float[] samples = silence == 0 ? audio : java.util.Arrays.copyOf(audio, audio.length + silence);
-            return new AudioChunk(samples, rate, index++, sentenceIndex - 1, current.text(), streamPhonemes,
-                    startingIn(sentencePhonemes, start, end), startingIn(sentenceWords, start, end), silence);
+            float[] samples = silence == 0 ? audio : Arrays.copyOf(audio, audio.length + silence);
+            return new AudioChunk(samples, voice.sampleRate(), index++, sentenceOf, text, sentence.phonemes(),
+                    TokenTimings.startingIn(timings.phonemes(), start, end), TokenTimings.startingIn(timings.words(), start, end), silence);
         }
     }
 
-    /** The request's options, the style and the sentence's markup combined, each kept within its valid range. */
-    private void startSentence(String phonemes) {
+    /** The request's options, the style and the run's markup combined, each kept within its valid range. */
+    private void start(ModelInputs.Sentence s) {
+        ModelInfo info = voice.info();
         SpeakingStyle style = options.style();
         float speed = clamp(options.speed() * style.rate() * current.rate(), 0.25f, 4f);
         float pitch = clamp(options.pitch() + style.pitchSemitones() + current.pitchSemitones(), -12f, 12f);
-        sentenceVolumeDb = clamp(options.volumeDb() + style.energyDb() + current.volumeDb(), -60f, 24f);
-        PhonemeIdMap.Ids ids = voice.phonemeIds().sentence(phonemes);
-        VitsParams p = new VitsParams(voice.defaultNoiseScale() * options.variation() * style.pitchRange(), voice.defaultLengthScale() / speed,
-                voice.defaultNoiseW() * options.variation() * style.variation(), options.speaker(), options.seed() + sentenceIndex++,
-                options.lowPower());
-        VitsModel model = voice.model();
-        VitsModel.Prepared u = model.prepare(ids.ids(), p, voice.kernels(), null);
-        stream = model.stream(u, voice.kernels());
-        shifter = Math.abs(pitch) < 1e-3f ? null : new PitchShifter(pitch, voice.sampleRate());
-        whisperer = style.whispered() ? new Whisperer(voice.sampleRate(), options.seed() + sentenceIndex) : null;
-        streamPhonemes = phonemes;
-        sentencePhonemes = new ArrayList<>();
-        sentenceWords = new ArrayList<>();
-        timings(ids.symbols(), u.frames(), model.config().hopLength(), current.text(), sentencePhonemes, sentenceWords);
+        float volumeDb = clamp(options.volumeDb() + style.energyDb() + current.volumeDb(), -60f, 24f);
+        sentenceBase = sentenceIndex;
+        long seed = options.seed() + sentenceBase;
+        GenerationSettings settings = new GenerationSettings(info.nativeSpeed() ? speed : 1f,
+                Math.min(10f, options.variation() * style.pitchRange()), Math.min(10f, options.variation() * style.variation()),
+                options.speaker(), options.voice(), seed, options.lowPower(), options.streaming(), options.parameters());
+        utterance = voice.model().prepare(s.input(), settings, voice.kernels());
+        sentence = s;
+        sentenceIndex = sentenceBase + Math.max(1, utterance.segments().size());
+        int rate = voice.sampleRate();
+        List<AudioFilter> stages = new ArrayList<>();
+        double stretch = info.nativeSpeed() || Math.abs(speed - 1f) < 1e-3f ? 1.0 : 1.0 / speed;
+        if (stretch != 1.0) {
+            stages.add(new TimeStretcher(stretch, rate));
+        }
+        if (Math.abs(pitch) >= 1e-3f) {
+            stages.add(new PitchShifter(pitch, rate));
+        }
+        if (style.whispered()) {
+            stages.add(new Whisperer(rate, seed + 1));
+        }
+        if (options.limit() || volumeDb != 0f) {
+            stages.add(new Level(volumeDb, options.limit()));
+        }
+        filters = new FilterChain(stages);
+        int[] perToken = utterance.samplesPerToken();
+        tokens += utterance.tokenCount();
+        timings = perToken != null && s.symbols() != null ? TokenTimings.of(s.symbols(), perToken, s.text()).scaled(stretch)
+                : TokenTimings.none();
         sentenceSample = 0;
     }
 
-    private static float[] concat(float[] a, float[] b) {
-        float[] all = java.util.Arrays.copyOf(a, a.length + b.length);
-        System.arraycopy(b, 0, all, a.length, b.length);
-        return all;
+    /** Keeps the finished utterance's phase times. */
+    private void finish() {
+        utterance.phaseNanos().forEach((k, v) -> phaseNanos.merge(k, v, Long::sum));
+        utterance = null;
     }
 
     private static float clamp(float v, float lo, float hi) {
         return Math.max(lo, Math.min(hi, v));
     }
 
-    /** The spans that start in [start, end) of the sentence, moved to be relative to {@code start}. */
-    private static List<Timing> startingIn(List<Timing> spans, int start, int end) {
-        List<Timing> out = new ArrayList<>();
-        for (Timing t : spans) {
-            if (t.start() >= start && t.start() < end) {
-                out.add(new Timing(t.label(), t.start() - start, t.end() - start));
-            }
-        }
-        return out;
-    }
-
-    /**
-     * The volume in dB, then a soft limiter: samples above {@link #KNEE} are bent towards {@link #CEILING} and never
-     * cross it, so loud settings do not clip. Sample by sample, so chunks of a stream match at their joins.
-     */
-    static void applyLevel(float[] audio, float volumeDb) {
-        float gain = (float) Math.pow(10, volumeDb / 20.0);
-        float room = CEILING - KNEE;
-        for (int i = 0; i < audio.length; i++) {
-            float v = audio[i] * gain;
-            float a = Math.abs(v);
-            if (a > KNEE) {
-                v = Math.copySign(KNEE + room * (float) Math.tanh((a - KNEE) / room), v);
-            }
-            audio[i] = v;
-        }
-    }
-
-    /**
-     * Spans from the durations: id i covers samples [C(i-1), C(i)) * hop. A phoneme's span runs to the end of the
-     * pad that follows it, so that spans tile the sentence; a word is the phonemes between spaces (punctuation
-     * excluded); word labels are the written words when their count matches.
-     */
-    static void timings(String[] symbols, int[] frames, int hop, String text, List<Timing> phonemes, List<Timing> words) {
-        int sample = 0;
-        int i = 0;
-        // Leading ^ and _ belong to no phoneme.
-        while (i < symbols.length && (symbols[i].equals(PhonemeIdMap.BOS) || symbols[i].equals(PhonemeIdMap.PAD))) {
-            sample += frames[i] * hop;
-            i++;
-        }
-        List<int[]> wordSpans = new ArrayList<>();
-        List<String> wordPhonemes = new ArrayList<>();
-        StringBuilder word = new StringBuilder();
-        int wordStart = -1;
-        int wordEnd = -1;
-        while (i < symbols.length && !symbols[i].equals(PhonemeIdMap.EOS)) {
-            String symbol = symbols[i];
-            int start = sample;
-            sample += frames[i] * hop;
-            i++;
-            while (i < symbols.length && symbols[i].equals(PhonemeIdMap.PAD)) {
-                sample += frames[i] * hop;
-                i++;
-            }
-            phonemes.add(new Timing(symbol, start, sample));
-            boolean boundary = symbol.equals(" ") || ".,;:!?".contains(symbol);
-            if (boundary) {
-                if (!word.isEmpty()) {
-                    wordSpans.add(new int[] {wordStart, wordEnd});
-                    wordPhonemes.add(word.toString());
-                    word.setLength(0);
-                }
-            } else {
-                if (word.isEmpty()) {
-                    wordStart = start;
-                }
-                word.append(symbol);
-                wordEnd = sample;
-            }
-        }
-        if (!word.isEmpty()) {
-            wordSpans.add(new int[] {wordStart, wordEnd});
-            wordPhonemes.add(word.toString());
-        }
-        String[] written = text.strip().split("\\s+");
-        boolean useWritten = written.length == wordSpans.size();
-        for (int w = 0; w < wordSpans.size(); w++) {
-            String label = useWritten ? written[w].replaceAll("^[\\p{Punct}“”‘’«»]+|[\\p{Punct}“”‘’«»]+$", "") : wordPhonemes.get(w);
-            words.add(new Timing(label.isEmpty() ? wordPhonemes.get(w) : label, wordSpans.get(w)[0], wordSpans.get(w)[1]));
-        }
-    }
-
     @Override
     public void close() {
         pieces.clear();
-        pendingPhonemes.clear();
-        stream = null;
+        pending.clear();
+        utterance = null;
     }
 }

@@ -1,64 +1,43 @@
 package dev.sotto.api;
 
 import dev.sotto.audio.SampleFormat;
-import dev.sotto.gguf.GgufFile;
-import dev.sotto.gguf.GgufFormatException;
 import dev.sotto.kernel.Kernels;
-import dev.sotto.text.PhonemeIdMap;
-import dev.sotto.vits.VitsModel;
+import dev.sotto.model.ModelInfo;
+import dev.sotto.model.ModelInput;
+import dev.sotto.model.ModelRegistry;
+import dev.sotto.model.SpeechModel;
+import dev.sotto.model.TextInput;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 
 /**
- * A loaded voice: {@code Voice.load(path)}, then {@code voice.synthesize(text, options)} as many times as needed,
- * from any number of threads (the weights are immutable and memory-mapped; each call keeps its own state).
- * Closing the voice releases the mapping; calls after that fail.
+ * A loaded voice of any model family: {@code Voice.load(path)}, then {@code voice.synthesize(text, options)} as many
+ * times as needed, from any number of threads (the weights are immutable and memory-mapped; each call keeps its own
+ * state). What the voice offers (family, rate, speakers, preset voices, parameters) is in {@link #info()}. Closing
+ * the voice releases the mapping; calls after that fail.
  */
 public final class Voice implements Synthesizer {
-    private final VitsModel model;
-    private final PhonemeIdMap phonemeIds;
+    private final SpeechModel model;
+    private final ModelInfo info;
     private final Kernels kernels;
     private final String name;
-    private final String espeakVoice;
-    private final float noiseScale;
-    private final float lengthScale;
-    private final float noiseW;
-    private final List<String> speakerNames;
-    private final String digest;
     private volatile PhraseCache cache;
     private volatile boolean closed;
 
-    private Voice(VitsModel model, Kernels kernels, String name) throws GgufFormatException {
+    private Voice(SpeechModel model, Kernels kernels, String name) {
         this.model = model;
+        this.info = model.info();
         this.kernels = kernels;
         this.name = name;
-        GgufFile f = model.file();
-        this.phonemeIds = PiperVoices.phonemeIdMap(f);
-        this.espeakVoice = PiperVoices.espeakVoice(f);
-        this.noiseScale = PiperVoices.inferenceDefault(f, "piper.noise_scale", 0.667f);
-        this.lengthScale = PiperVoices.inferenceDefault(f, "piper.length_scale", 1f);
-        this.noiseW = PiperVoices.inferenceDefault(f, "piper.noise_w", 0.8f);
-        this.speakerNames = f.get("piper.speakers").map(v -> List.of(v.asArray().strings())).orElse(List.of());
-        this.digest = digest(f);
     }
 
     /**
-     * Identity of the voice for cache keys: SHA-256 of the GGUF header (metadata, including the whole config,
-     * and tensor names, shapes, types and offsets). Voices converted differently differ in it.
+     * Loads a voice file: a GGUF model of any family on the class path (Piper/VITS, Pocket TTS), or another format a
+     * converter on the class path reads (a Piper {@code .onnx} with its {@code .onnx.json}, with sotto-onnx).
      */
-    private static String digest(GgufFile f) {
-        try {
-            java.security.MessageDigest md = java.security.MessageDigest.getInstance("SHA-256");
-            md.update(f.headerBytes().asByteBuffer());
-            return java.util.HexFormat.of().formatHex(md.digest());
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    /** Loads a sotto GGUF voice, or a Piper {@code .onnx} (with its {@code .onnx.json} beside it) converted in memory. */
     public static Voice load(Path path) throws IOException {
         return load(path, Kernels.shared());
     }
@@ -66,17 +45,21 @@ public final class Voice implements Synthesizer {
     /** {@link #load(Path)} computing on the given kernels (and so on their thread pool). */
     public static Voice load(Path path, Kernels kernels) throws IOException {
         Objects.requireNonNull(path, "path");
-        VitsModel model = PiperVoices.loadModel(path, null);
-        try {
-            return new Voice(model, kernels, path.getFileName().toString().replaceFirst("\\.(gguf|onnx)$", ""));
-        } catch (GgufFormatException | RuntimeException e) {
-            model.close();
-            throw e;
-        }
+        return of(ModelRegistry.load(path), kernels, path.getFileName().toString().replaceFirst("\\.(gguf|onnx)$", ""));
+    }
+
+    /** A voice over a model already loaded (which the voice then owns and closes). */
+    public static Voice of(SpeechModel model, Kernels kernels, String name) {
+        return new Voice(model, kernels, name);
     }
 
     public String name() {
         return name;
+    }
+
+    /** What the model is and offers. */
+    public ModelInfo info() {
+        return info;
     }
 
     @Override
@@ -84,47 +67,91 @@ public final class Voice implements Synthesizer {
         return "local:" + name;
     }
 
+    @Override
+    public VoiceListing listing() {
+        return new VoiceListing(info.family(), info.languages(), info.sampleRate(), info.speakers(), info.voices(), info.defaultVoice(),
+                info.attribution());
+    }
+
     public int sampleRate() {
-        return model.config().sampleRate();
+        return info.sampleRate();
     }
 
     public int speakerCount() {
-        return Math.max(1, model.config().speakers());
+        return info.speakers().size();
     }
 
     /** Speaker names by id (empty strings where the voice names none). */
     public List<String> speakerNames() {
-        return speakerNames;
+        return info.speakers();
     }
 
-    /** The espeak-ng voice the model was trained with. */
+    /** The language the voice speaks (for phoneme-based voices, the phonemizer's voice: "en-us"). */
     public String language() {
-        return espeakVoice;
+        return info.textInput() instanceof TextInput.Phonemes p ? p.phonemizerVoice() : info.language();
     }
 
     /**
-     * Speech for {@code text}, produced lazily: each sentence is synthesized when the stream asks for it, so the
-     * first chunk is ready after the first sentence and memory does not grow with the text.
+     * Speech for {@code text}, produced lazily: each sentence (or passage, for models that split text themselves)
+     * is synthesized when the stream asks for it, so the first chunk is ready early and memory does not grow with
+     * the text.
      */
     @Override
     public SpeechStream synthesize(String text, SynthesisOptions options) {
         requireOpen();
         Objects.requireNonNull(text, "text");
-        Objects.requireNonNull(options, "options");
-        if (phonemeIds == null) {
-            throw new IllegalStateException("voice '" + name + "' has no phoneme id map; it cannot speak text");
+        check(options);
+        PhraseCache c = cache;
+        if (c == null) {
+            return SpeechStream.of(this, text, options, null, null);
         }
+        String key = PhraseCache.key(info.digest(), text, options);
+        List<AudioChunk> cached = c.get(key);
+        return cached != null ? SpeechStream.replaying(this, options, cached) : SpeechStream.of(this, text, options, c, key);
+    }
+
+    /** Speech for one utterance given as the model's phoneme ids (phoneme-based voices; no text front end). */
+    public SpeechStream synthesizeIds(int[] ids, SynthesisOptions options) {
+        requireOpen();
+        check(options);
+        if (!(info.textInput() instanceof TextInput.Phonemes)) {
+            throw new IllegalArgumentException("voice '" + name + "' (" + info.family() + ") reads text, not phoneme ids");
+        }
+        return SpeechStream.ofSentence(this, new ModelInputs.Sentence(new ModelInput.PhonemeIds(ids), "", "", null), options);
+    }
+
+    /** The phonemes of each sentence of {@code text}, as the voice would speak them (phoneme-based voices). */
+    public List<String> phonemize(String text, SynthesisOptions options) {
+        requirePhonemes();
+        return ModelInputs.create(info, options).phonemes(text);
+    }
+
+    /** The model's ids for a phoneme string (phoneme-based voices): {@code ^ _ p _ ... $} in Piper's layout. */
+    public int[] phonemeIds(String phonemes) {
+        requirePhonemes();
+        return ModelInputs.idMap(name, (TextInput.Phonemes) info.textInput()).sentence(phonemes).ids();
+    }
+
+    private void requirePhonemes() {
+        requireOpen();
+        if (!(info.textInput() instanceof TextInput.Phonemes)) {
+            throw new IllegalStateException("voice '" + name + "' (" + info.family() + ") reads text itself; it has no phonemes");
+        }
+    }
+
+    private void check(SynthesisOptions options) {
+        Objects.requireNonNull(options, "options");
         if (options.speaker() >= speakerCount()) {
             throw new IllegalArgumentException("speaker " + options.speaker() + " does not exist; voice '" + name + "' has "
                     + speakerCount() + " speaker(s)");
         }
-        PhraseCache c = cache;
-        if (c == null) {
-            return new SpeechStream(this, text, options, null, null);
+        for (String p : options.parameters().keySet()) {
+            if (info.parameter(p).isEmpty()) {
+                throw new IllegalArgumentException(p + " is not a parameter of " + info.family() + " voices; they take "
+                        + String.join(", ", info.parameters().stream().map(x -> x.name()).toList()));
+            }
         }
-        String key = PhraseCache.key(digest, text, options);
-        List<AudioChunk> cached = c.get(key);
-        return cached != null ? new SpeechStream(this, options, cached) : new SpeechStream(this, text, options, c, key);
+        options.parameters().forEach((k, v) -> info.parameter(k).orElseThrow().check(v));
     }
 
     /**
@@ -161,28 +188,12 @@ public final class Voice implements Synthesizer {
         }
     }
 
-    VitsModel model() {
+    SpeechModel model() {
         return model;
     }
 
     Kernels kernels() {
         return kernels;
-    }
-
-    PhonemeIdMap phonemeIds() {
-        return phonemeIds;
-    }
-
-    float defaultNoiseScale() {
-        return noiseScale;
-    }
-
-    float defaultLengthScale() {
-        return lengthScale;
-    }
-
-    float defaultNoiseW() {
-        return noiseW;
     }
 
     @Override
@@ -191,5 +202,11 @@ public final class Voice implements Synthesizer {
             closed = true;
             model.close();
         }
+    }
+
+    @Override
+    public String toString() {
+        return name + " (" + info.family() + ", " + info.sampleRate() + " Hz" + (info.voices().isEmpty() ? "" : ", voices "
+                + String.join(" ", info.voices())) + ")" + (info.speakers().size() > 1 ? " speakers " + Arrays.toString(info.speakers().toArray()) : "");
     }
 }

@@ -129,9 +129,9 @@ class VoiceTest {
         float[] quiet = voice.synthesize("Hello world.", java().volumeDb(-20).build()).readAll();
         float[] loud = voice.synthesize("Hello world.", java().volumeDb(20).build()).readAll();
         assertTrue(peak(normal) > 0.1f && peak(normal) < 1f, "the voice's own level: " + peak(normal));
-        float limitedNormal = Math.min(peak(normal), SpeechStream.KNEE);
+        float limitedNormal = Math.min(peak(normal), dev.sotto.audio.Level.KNEE);
         assertEquals(limitedNormal * 0.1f, peak(quiet), 0.01f * peak(normal));
-        assertTrue(peak(loud) < 1f && peak(loud) > SpeechStream.KNEE, "limited below full scale: " + peak(loud));
+        assertTrue(peak(loud) < 1f && peak(loud) > dev.sotto.audio.Level.KNEE, "limited below full scale: " + peak(loud));
         float[] fast = voice.synthesize("Hello world.", java().speed(2f).build()).readAll();
         assertTrue(fast.length < 0.65 * normal.length, normal.length + " -> " + fast.length);
     }

@@ -1,40 +1,62 @@
 package dev.sotto.cli;
 
+import dev.sotto.api.AudioChunk;
+import dev.sotto.api.SpeechStream;
+import dev.sotto.api.SynthesisOptions;
+import dev.sotto.api.Voice;
 import dev.sotto.kernel.ComputePool;
 import dev.sotto.kernel.Kernels;
+import dev.sotto.model.TextInput;
 import dev.sotto.tensor.Simd;
-import dev.sotto.vits.VitsModel;
-import dev.sotto.vits.VitsParams;
 import java.io.PrintWriter;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.function.BiFunction;
+import java.util.function.Function;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
-/** Times synthesis in-process after warm-up and prints the figures (one JSON object on the last line with --json). */
+/**
+ * Times synthesis in-process after warm-up and prints the figures (one JSON object on the last line with --json):
+ * whole utterances (as few chunks as the model can), then streaming (first audio, and the whole stream), and the
+ * time in each phase of the model's pipeline.
+ */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-        description = "Measure synthesis speed of a voice: real-time factor, latency, memory.")
+        description = "Measure synthesis speed of a voice: real-time factor, latency, memory, time per phase.")
 final class BenchCommand implements Callable<Integer> {
+    /** What text models speak when no --text is given: three sentences of ordinary prose. */
+    static final String DEFAULT_TEXT = "The committee met on Tuesday to discuss the budget for next year. Nobody expected the weather to"
+            + " turn so quickly, but it did. Please remember to water the plants while I am away.";
+
     @Spec
     CommandSpec spec;
 
     @Mixin
-    Voices.ModelOptions voice;
+    Options.Model voice;
 
-    @Option(names = "--text", paramLabel = "TEXT", description = "text to speak (needs the text front end)")
+    @Mixin
+    Options.ModelParameters parameters;
+
+    @Option(names = "--text", paramLabel = "TEXT", description = "text to speak (default: a fixed 121-id utterance for Piper voices,"
+            + " three sentences for text models)")
     String text;
 
-    @Option(names = "--phoneme-ids", paramLabel = "IDS", description = "phoneme ids (default: a fixed 121-id utterance)")
+    @Option(names = "--phoneme-ids", paramLabel = "IDS", description = "phoneme ids (Piper voices)")
     String ids;
+
+    @Option(names = "--voice", paramLabel = "NAME|FILE", description = "a preset voice or voice file (Pocket TTS)")
+    String presetVoice;
 
     @Option(names = "--runs", defaultValue = "5", description = "measured runs (default: ${DEFAULT-VALUE})")
     int runs;
@@ -45,8 +67,9 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--threads", description = "compute threads (default: all cores)")
     Integer threads;
 
-    @Option(names = "--length-scale", defaultValue = "1", description = "duration scale (default: ${DEFAULT-VALUE})")
-    float lengthScale;
+    @Option(names = "--variation", defaultValue = "0", description = "factor on the model's sampling noise; 0 (default) is"
+            + " deterministic, 1 the voice's own")
+    float variation;
 
     @Option(names = "--json", description = "print the result as one JSON object on the last line")
     boolean json;
@@ -67,44 +90,50 @@ final class BenchCommand implements Callable<Integer> {
             throw new SottoCli.UserError("--threads must be between 1 and 1024");
         }
         PrintWriter out = spec.commandLine().getOut();
-        try (ComputePool pool = new ComputePool(n); VitsModel m = voice.open()) {
-            Kernels k = new Kernels(pool);
-            int[] input = ids != null ? Voices.parseIds(ids) : text != null ? textIds(m, text) : defaultIds(m.config().vocabSize());
-            VitsParams p = VitsParams.deterministic(lengthScale, 0).withLowPower(lowPower);
+        try (ComputePool pool = new ComputePool(n); Voice v = voice.open(new Kernels(pool))) {
+            SynthesisOptions.Builder b = SynthesisOptions.builder().variation(variation).voice(presetVoice).lowPower(lowPower)
+                    .sentenceSilence(0).normalize(false);
+            parameters.values().forEach(b::parameter);
+            SynthesisOptions whole = b.streaming(false).build();
+            SynthesisOptions streaming = b.streaming(true).build();
+            BiFunction<Voice, SynthesisOptions, SpeechStream> input = input(v);
+            Function<SynthesisOptions, SpeechStream> speak = o -> input.apply(v, o);
             for (int i = 0; i < warmup; i++) {
-                m.synthesize(input, p, k);
+                speak.apply(whole).readAll();
+                speak.apply(streaming).readAll();
             }
             System.gc();
             resetPeaks();
             long[] times = new long[runs];
-            VitsModel.Result last = null;
-            long[] phases = new long[4];
+            Map<String, Long> phases = new LinkedHashMap<>();
+            float[] audio = null;
+            int tokens = 0;
             for (int i = 0; i < runs; i++) {
                 long t0 = System.nanoTime();
-                last = m.synthesize(input, p, k);
-                times[i] = System.nanoTime() - t0;
-                VitsModel.Timings t = last.timings();
-                phases[0] += t.encoderNanos();
-                phases[1] += t.durationNanos();
-                phases[2] += t.flowNanos();
-                phases[3] += t.decoderNanos();
+                try (SpeechStream s = speak.apply(whole)) {
+                    audio = s.readAll();
+                    times[i] = System.nanoTime() - t0;
+                    s.phaseNanos().forEach((k, t) -> phases.merge(k, t, Long::sum));
+                    tokens = s.tokenCount();
+                }
             }
             long peakHeap = peakHeapBytes();
-            // Streaming: the first playable chunk is ready after the encoder, the duration predictor and the first
-            // frame range; the rest of the utterance follows range by range. Its heap peak is measured on its own.
+            // Streaming: the first playable chunk, then the rest of the utterance; its heap peak is measured on its own.
             System.gc();
             resetPeaks();
             long[] first = new long[runs];
             long[] streamed = new long[runs];
             for (int i = 0; i < runs; i++) {
                 long t0 = System.nanoTime();
-                VitsModel.Stream stream = m.stream(m.prepare(input, p, k, null), k);
-                stream.next();
-                first[i] = System.nanoTime() - t0;
-                while (stream.hasNext()) {
-                    stream.next();
+                try (SpeechStream s = speak.apply(streaming)) {
+                    Iterator<AudioChunk> it = s.iterator();
+                    it.next();
+                    first[i] = System.nanoTime() - t0;
+                    while (it.hasNext()) {
+                        it.next();
+                    }
+                    streamed[i] = System.nanoTime() - t0;
                 }
-                streamed[i] = System.nanoTime() - t0;
             }
             Arrays.sort(first);
             Arrays.sort(streamed);
@@ -113,31 +142,54 @@ final class BenchCommand implements Callable<Integer> {
             Arrays.sort(sorted);
             double best = sorted[0] / 1e6;
             double median = (sorted[(runs - 1) / 2] + sorted[runs / 2]) / 2e6;
-            double audioSeconds = last.audio().length / (double) m.config().sampleRate();
+            double audioSeconds = audio.length / (double) v.sampleRate();
             long modelBytes = Files.isRegularFile(voice.model) ? Files.size(voice.model) : 0;
             double firstAudio = first[0] / 1e6;
             double streamBest = streamed[0] / 1e6;
+            StringBuilder phaseJson = new StringBuilder();
+            StringBuilder phaseText = new StringBuilder();
+            for (Map.Entry<String, Long> e : phases.entrySet()) {
+                double ms = e.getValue() / 1e6 / runs;
+                phaseJson.append(String.format(Locale.ROOT, ",\"%s_ms\":%.2f", e.getKey(), ms));
+                phaseText.append(phaseText.isEmpty() ? "  " : ", ").append(String.format(Locale.ROOT, "%s %.1f ms", e.getKey(), ms));
+            }
             String result = String.format(Locale.ROOT,
-                    "{\"model\":\"%s\",\"ids\":%d,\"audio_seconds\":%.4f,\"synth_ms_best\":%.2f,\"synth_ms_median\":%.2f,"
+                    "{\"model\":\"%s\",\"family\":\"%s\",\"ids\":%d,\"audio_seconds\":%.4f,\"synth_ms_best\":%.2f,\"synth_ms_median\":%.2f,"
                             + "\"rtf\":%.5f,\"first_audio_ms\":%.2f,\"stream_ms_best\":%.2f,\"stream_rtf\":%.5f,"
-                            + "\"peak_heap_mb\":%.1f,\"stream_peak_heap_mb\":%.1f,\"model_bytes\":%d,\"threads\":%d,"
-                            + "\"kernels\":\"%s\",\"encoder_ms\":%.2f,\"duration_ms\":%.2f,\"flow_ms\":%.2f,\"decoder_ms\":%.2f}",
-                    voice.model.getFileName().toString().replace("\"", ""), input.length, audioSeconds, best, median,
-                    best / 1000.0 / audioSeconds, firstAudio, streamBest, streamBest / 1000.0 / audioSeconds, peakHeap / 1048576.0, streamPeakHeap / 1048576.0,
-                    modelBytes, n,
-                    Simd.ENABLED ? Simd.FLOAT_LANES * 32 + "-bit" : "scalar",
-                    phases[0] / 1e6 / runs, phases[1] / 1e6 / runs, phases[2] / 1e6 / runs, phases[3] / 1e6 / runs);
+                            + "\"peak_heap_mb\":%.1f,\"stream_peak_heap_mb\":%.1f,\"model_bytes\":%d,\"threads\":%d,\"kernels\":\"%s\"%s}",
+                    voice.model.getFileName().toString().replace("\"", ""), v.info().architecture(), tokens, audioSeconds, best, median,
+                    best / 1000.0 / audioSeconds, firstAudio, streamBest, streamBest / 1000.0 / audioSeconds, peakHeap / 1048576.0,
+                    streamPeakHeap / 1048576.0, modelBytes, n, Simd.ENABLED ? Simd.FLOAT_LANES * 32 + "-bit" : "scalar", phaseJson);
             if (!json) {
-                out.printf(Locale.ROOT, "%s: %.2f s of audio from %d ids; best %.1f ms, median %.1f ms, RTF %.4f, %d threads%n",
-                        voice.model.getFileName(), audioSeconds, input.length, best, median, best / 1000.0 / audioSeconds, n);
+                out.printf(Locale.ROOT, "%s (%s): %.2f s of audio from %d tokens; best %.1f ms, median %.1f ms, RTF %.4f, %d threads%n",
+                        voice.model.getFileName(), v.info().family(), audioSeconds, tokens, best, median, best / 1000.0 / audioSeconds, n);
                 out.printf(Locale.ROOT, "  streaming: first audio after %.1f ms, whole utterance %.1f ms (RTF %.4f)%n",
                         firstAudio, streamBest, streamBest / 1000.0 / audioSeconds);
-                out.printf(Locale.ROOT, "  encoder %.1f ms, duration predictor %.1f ms, flow %.1f ms, decoder %.1f ms (mean)%n",
-                        phases[0] / 1e6 / runs, phases[1] / 1e6 / runs, phases[2] / 1e6 / runs, phases[3] / 1e6 / runs);
+                out.println(phaseText + " (mean per run)");
             }
             out.println(result);
         }
         return 0;
+    }
+
+    /** What each run speaks: the ids or text given, or the default for the voice's kind. */
+    private BiFunction<Voice, SynthesisOptions, SpeechStream> input(Voice v) {
+        if (ids != null) {
+            int[] parsed = Voices.parseIds(ids);
+            return (voice, o) -> voice.synthesizeIds(parsed, o);
+        }
+        if (text != null) {
+            if (text.isBlank()) {
+                throw new SottoCli.UserError("nothing to say in --text");
+            }
+            return (voice, o) -> voice.synthesize(text, o);
+        }
+        if (v.info().textInput() instanceof TextInput.Phonemes p) {
+            int vocab = p.idMap().values().stream().flatMapToInt(Arrays::stream).max().orElse(63) + 1;
+            int[] fixed = defaultIds(vocab);
+            return (voice, o) -> voice.synthesizeIds(fixed, o);
+        }
+        return (voice, o) -> voice.synthesize(DEFAULT_TEXT, o);
     }
 
     /** A fixed utterance of 121 ids in Piper's layout: ^ _ p _ p ... _ $ over ids 3..62 of the voice. */
@@ -168,20 +220,5 @@ final class BenchCommand implements Callable<Integer> {
             }
         }
         return sum;
-    }
-
-    /** The text, phonemized (espeak-ng when installed, else Java) and spoken as one utterance. */
-    private static int[] textIds(VitsModel m, String text) throws dev.sotto.gguf.GgufFormatException {
-        dev.sotto.text.PhonemeIdMap map = dev.sotto.api.PiperVoices.phonemeIdMap(m.file());
-        if (map == null) {
-            throw new SottoCli.UserError("this voice has no phoneme id map; pass --phoneme-ids instead");
-        }
-        dev.sotto.text.TextFrontEnd front = new dev.sotto.text.TextFrontEnd(new dev.sotto.text.SentenceSplitter(),
-                new dev.sotto.text.EnglishNormalizer(), dev.sotto.text.Phonemizers.create("auto", dev.sotto.api.PiperVoices.espeakVoice(m.file())));
-        String phonemes = String.join(" ", front.phonemes(text));
-        if (phonemes.isBlank()) {
-            throw new SottoCli.UserError("nothing to say in --text");
-        }
-        return map.sentence(phonemes).ids();
     }
 }

@@ -1,12 +1,11 @@
 package dev.sotto.cli;
 
-import dev.sotto.text.Phonemizers;
-import dev.sotto.text.PhonemeIdMap;
+import dev.sotto.api.Voice;
 import dev.sotto.text.EnglishNormalizer;
 import dev.sotto.text.Lexicon;
+import dev.sotto.text.Phonemizers;
 import dev.sotto.text.SentenceSplitter;
 import dev.sotto.text.TextFrontEnd;
-import dev.sotto.vits.VitsModel;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -42,7 +41,8 @@ final class PhonemizeCommand implements Callable<Integer> {
     @Option(names = "--lexicon", paramLabel = "FILE", description = "user lexicon: lines of 'word<TAB>ipa'")
     Path lexicon;
 
-    @Option(names = {"-m", "--model"}, paramLabel = "MODEL", description = "a voice, for its espeak voice and (with --ids) its phoneme ids")
+    @Option(names = {"-m", "--model"}, paramLabel = "MODEL", description = "a phoneme-based voice, for its espeak voice and (with --ids)"
+            + " its phoneme ids")
     Path model;
 
     @Option(names = "--ids", description = "print the model's phoneme ids instead of phonemes (needs -m)")
@@ -53,34 +53,32 @@ final class PhonemizeCommand implements Callable<Integer> {
         if (ids && model == null) {
             throw new SottoCli.UserError("--ids needs a voice: pass -m MODEL");
         }
-        VitsModel m = model != null ? Voices.open(model, null) : null;
-        try {
-            String v = voice != null ? voice : m != null ? Voices.espeakVoice(m) : "en-us";
+        try (Voice m = model != null ? Voices.open(model, null) : null) {
+            if (m != null && ids) {
+                m.phonemeIds(""); // refuses voices that read text themselves, before any output
+            }
+            String v = voice != null ? voice : m != null ? m.language() : "en-us";
             TextFrontEnd p = new TextFrontEnd(new SentenceSplitter(), noNormalize ? null : new EnglishNormalizer(),
                     Phonemizers.create(phonemizer, v), lexicon == null ? Lexicon.empty() : Lexicon.read(lexicon));
-            PhonemeIdMap map = ids ? Voices.phonemeIdMap(m) : null;
+            Voice idVoice = ids ? m : null;
             PrintWriter out = spec.commandLine().getOut();
             if (input.text != null) {
                 for (String sentence : p.phonemes(input.text)) {
-                    out.println(render(sentence, map));
+                    out.println(render(sentence, idVoice));
                 }
             } else {
                 for (String line : input.inputs()) {
-                    out.println(p.phonemes(line).stream().map(s -> render(s, map)).collect(Collectors.joining(" ")));
+                    out.println(p.phonemes(line).stream().map(s -> render(s, idVoice)).collect(Collectors.joining(" ")));
                 }
-            }
-        } finally {
-            if (m != null) {
-                m.close();
             }
         }
         return 0;
     }
 
-    private static String render(String phonemes, PhonemeIdMap map) {
-        if (map == null) {
+    private static String render(String phonemes, Voice voice) {
+        if (voice == null) {
             return phonemes;
         }
-        return Arrays.stream(map.sentence(phonemes).ids()).mapToObj(Integer::toString).collect(Collectors.joining(","));
+        return Arrays.stream(voice.phonemeIds(phonemes)).mapToObj(Integer::toString).collect(Collectors.joining(","));
     }
 }

@@ -133,7 +133,7 @@ final class ServeCommand implements Callable<Integer> {
         if (!Files.isRegularFile(m)) {
             throw new SottoCli.UserError("voice file " + m + " does not exist");
         }
-        return Voice.load(m);
+        return Voices.open(m, null);
     }
 
     /** {@code voices/en_US-lessac-medium.gguf} -> {@code en_US-lessac-medium}. */

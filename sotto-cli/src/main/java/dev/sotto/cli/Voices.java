@@ -1,18 +1,20 @@
 package dev.sotto.cli;
 
-import dev.sotto.api.PiperVoices;
-import dev.sotto.gguf.GgufFormatException;
-import dev.sotto.tensor.GgmlType;
-import dev.sotto.text.PhonemeIdMap;
-import dev.sotto.vits.VitsModel;
-import java.io.IOException;
+import dev.sotto.api.Voice;
+import dev.sotto.catalog.VoiceCatalog;
 import dev.sotto.catalog.VoiceHome;
+import dev.sotto.gguf.GgufFormatException;
+import dev.sotto.kernel.Kernels;
+import dev.sotto.onnx.PiperImporter;
+import dev.sotto.tensor.GgmlType;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
-import java.util.List;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
 
-/** Opens what {@code -m} names: a sotto GGUF voice, or a Piper {@code .onnx} converted on the fly. */
+/** Finds and opens what {@code -m} names: a voice file of any family, a Piper {@code .onnx}, or an installed voice's name. */
 final class Voices {
     private Voices() {
     }
@@ -25,7 +27,7 @@ final class Voices {
      */
     static Path resolve(Path model) {
         String arg = model == null ? "" : model.toString();
-        boolean looksLikeName = arg.matches(dev.sotto.catalog.VoiceCatalog.NAME_PATTERN) && !arg.endsWith(".gguf") && !arg.endsWith(".onnx");
+        boolean looksLikeName = arg.matches(VoiceCatalog.NAME_PATTERN) && !arg.endsWith(".gguf") && !arg.endsWith(".onnx");
         if (model == null || Files.exists(model) || !looksLikeName) {
             return model; // a path: the loader says if it is missing
         }
@@ -48,12 +50,30 @@ final class Voices {
         return home.voicePath(names.contains(DEFAULT_VOICE) ? DEFAULT_VOICE : names.get(0));
     }
 
-    static VitsModel open(Path model, Path config) throws IOException {
+    /**
+     * Opens a voice: a GGUF voice of any family, or a Piper {@code .onnx} converted on the fly (with its config at
+     * {@code config}, or {@code VOICE.onnx.json} beside it when null). Problems with the file are the user's to fix.
+     */
+    static Voice open(Path model, Path config) throws IOException {
+        return open(model, config, Kernels.shared());
+    }
+
+    /** {@link #open(Path, Path)} computing on {@code kernels}. */
+    static Voice open(Path model, Path config, Kernels kernels) throws IOException {
         model = resolve(model);
         try {
-            return PiperVoices.loadModel(model, config);
+            if (config != null && model.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".onnx")) {
+                Path tmp = Files.createTempFile("sotto-", ".gguf");
+                try {
+                    PiperImporter.convert(model, config, tmp, GgmlType.F32);
+                    return Voice.load(tmp, kernels); // mapped: the file may go at once
+                } finally {
+                    Files.deleteIfExists(tmp);
+                }
+            }
+            return Voice.load(model, kernels);
         } catch (NoSuchFileException e) {
-            throw new SottoCli.UserError(e.getReason() + ": " + e.getFile());
+            throw new SottoCli.UserError((e.getReason() == null ? "no such file" : e.getReason()) + ": " + e.getFile());
         } catch (GgufFormatException e) {
             throw new SottoCli.UserError("cannot load " + model.getFileName() + ": " + e.getMessage());
         }
@@ -70,39 +90,6 @@ final class Voices {
             // reported below
         }
         throw new SottoCli.UserError("--type must be f32, f16, q8_0 or q4_0, not '" + name + "'");
-    }
-
-    /** The -m/--config options of the commands that load a voice, opening it as {@link #open} does. */
-    static final class ModelOptions {
-        @picocli.CommandLine.Option(names = {"-m", "--model"}, required = true, paramLabel = "MODEL",
-                description = "a .gguf voice, a Piper .onnx (converted on the fly) or an installed voice's name")
-        Path model;
-
-        @picocli.CommandLine.Option(names = "--config", paramLabel = "JSON",
-                description = "Piper config for an .onnx model (default: MODEL.json beside it)")
-        Path config;
-
-        VitsModel open() throws IOException {
-            model = resolve(model);
-            return Voices.open(model, config);
-        }
-    }
-
-    /** The voice's Piper phoneme id map; an error for a voice without one. */
-    static PhonemeIdMap phonemeIdMap(VitsModel m) throws GgufFormatException {
-        PhonemeIdMap map = PiperVoices.phonemeIdMap(m.file());
-        if (map == null) {
-            throw new SottoCli.UserError("this voice has no phoneme id map (piper.phonemes); it can only speak --phoneme-ids");
-        }
-        return map;
-    }
-
-    static String espeakVoice(VitsModel m) {
-        return PiperVoices.espeakVoice(m.file());
-    }
-
-    static float defaultFloat(VitsModel m, String key, float fallback) {
-        return PiperVoices.inferenceDefault(m.file(), key, fallback);
     }
 
     /** Parses "1,0,20,0,2" (spaces allowed). */

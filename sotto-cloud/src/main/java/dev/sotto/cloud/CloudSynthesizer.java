@@ -4,7 +4,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sotto.api.AudioChunk;
 import dev.sotto.api.AudioStream;
-import dev.sotto.api.OnDemandIterator;
+import dev.sotto.api.ReadOnceAudioStream;
+import dev.sotto.api.VoiceListing;
 import dev.sotto.api.SynthesisOptions;
 import dev.sotto.api.Synthesizer;
 import java.io.IOException;
@@ -87,6 +88,11 @@ public final class CloudSynthesizer implements Synthesizer {
     }
 
     @Override
+    public VoiceListing listing() {
+        return new VoiceListing("cloud", List.of(), SAMPLE_RATE, List.of(""), List.of(config.voice()), config.voice(), null);
+    }
+
+    @Override
     public String describe() {
         return "cloud:" + config.baseUrl();
     }
@@ -139,10 +145,10 @@ public final class CloudSynthesizer implements Synthesizer {
     }
 
     /** s16le 24 kHz mono from the response body, 100 ms per chunk. */
-    private static final class PcmStream implements AudioStream {
+    private static final class PcmStream extends ReadOnceAudioStream {
         private final InputStream in;
         private final String text;
-        private boolean consumed;
+        private int index;
 
         PcmStream(InputStream in, String text) {
             this.in = in;
@@ -155,36 +161,21 @@ public final class CloudSynthesizer implements Synthesizer {
         }
 
         @Override
-        public Iterator<AudioChunk> iterator() {
-            if (consumed) {
-                throw new IllegalStateException("an audio stream can be read once");
+        protected AudioChunk produce() {
+            try {
+                byte[] b = in.readNBytes(2 * CHUNK_SAMPLES);
+                int n = b.length / 2;
+                if (n == 0) {
+                    return null;
+                }
+                float[] s = new float[n];
+                for (int i = 0; i < n; i++) {
+                    s[i] = (short) ((b[2 * i] & 0xFF) | (b[2 * i + 1] << 8)) / 32768f;
+                }
+                return new AudioChunk(s, SAMPLE_RATE, index++, 0, text, "", List.of(), List.of(), 0);
+            } catch (IOException e) {
+                throw new UncheckedIOException("the cloud stream broke off: " + e.getMessage(), e);
             }
-            consumed = true;
-            return new OnDemandIterator<>() {
-                private int index;
-
-                @Override
-                protected AudioChunk produce() {
-                    return read();
-                }
-
-                private AudioChunk read() {
-                    try {
-                        byte[] b = in.readNBytes(2 * CHUNK_SAMPLES);
-                        int n = b.length / 2;
-                        if (n == 0) {
-                            return null;
-                        }
-                        float[] s = new float[n];
-                        for (int i = 0; i < n; i++) {
-                            s[i] = (short) ((b[2 * i] & 0xFF) | (b[2 * i + 1] << 8)) / 32768f;
-                        }
-                        return new AudioChunk(s, SAMPLE_RATE, index++, 0, text, "", List.of(), List.of(), 0);
-                    } catch (IOException e) {
-                        throw new UncheckedIOException("the cloud stream broke off: " + e.getMessage(), e);
-                    }
-                }
-            };
         }
 
         @Override

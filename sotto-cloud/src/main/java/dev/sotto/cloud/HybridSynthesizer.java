@@ -2,7 +2,8 @@ package dev.sotto.cloud;
 
 import dev.sotto.api.AudioChunk;
 import dev.sotto.api.AudioStream;
-import dev.sotto.api.OnDemandIterator;
+import dev.sotto.api.ReadOnceAudioStream;
+import dev.sotto.api.VoiceListing;
 import dev.sotto.api.SynthesisOptions;
 import dev.sotto.api.Synthesizer;
 import java.util.Iterator;
@@ -65,6 +66,12 @@ public final class HybridSynthesizer implements Synthesizer {
 
     public CircuitBreaker breaker() {
         return breaker;
+    }
+
+    /** The local voice's listing, else the cloud's. */
+    @Override
+    public VoiceListing listing() {
+        return local != null ? local.listing() : cloud.listing();
     }
 
     @Override
@@ -175,8 +182,8 @@ public final class HybridSynthesizer implements Synthesizer {
             s.close();
             throw e;
         }
-        return new AudioStream() {
-            private boolean consumed;
+        return new ReadOnceAudioStream() {
+            private boolean firstGiven;
 
             @Override
             public int sampleRate() {
@@ -184,23 +191,12 @@ public final class HybridSynthesizer implements Synthesizer {
             }
 
             @Override
-            public Iterator<AudioChunk> iterator() {
-                if (consumed) {
-                    throw new IllegalStateException("an audio stream can be read once");
+            protected AudioChunk produce() {
+                if (!firstGiven) {
+                    firstGiven = true;
+                    return first; // null when the stream was empty
                 }
-                consumed = true;
-                return new OnDemandIterator<>() {
-                    private boolean firstGiven;
-
-                    @Override
-                    protected AudioChunk produce() {
-                        if (!firstGiven) {
-                            firstGiven = true;
-                            return first; // null when the stream was empty
-                        }
-                        return it.hasNext() ? it.next() : null;
-                    }
-                };
+                return it.hasNext() ? it.next() : null;
             }
 
             @Override

@@ -99,6 +99,11 @@ class HybridSynthesizerTest {
             }
 
             @Override
+            public dev.sotto.api.VoiceListing listing() {
+                return v.listing();
+            }
+
+            @Override
             public AudioStream synthesize(String text, SynthesisOptions options) {
                 return v.synthesize(text, options);
             }
@@ -218,6 +223,11 @@ class HybridSynthesizerTest {
             @Override
             public String describe() {
                 return "local:broken";
+            }
+
+            @Override
+            public dev.sotto.api.VoiceListing listing() {
+                return local.listing();
             }
 
             @Override

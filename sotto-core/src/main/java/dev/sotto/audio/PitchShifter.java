@@ -1,38 +1,21 @@
 package dev.sotto.audio;
 
-import dev.sotto.kernel.VectorMath;
 import java.util.Arrays;
 
 /**
  * Shifts the pitch of speech by a number of semitones while keeping its duration: the signal is first stretched
- * in time by the pitch ratio a = 2^(semitones/12) with WSOLA (waveform-similarity overlap-add: Hann-windowed
- * frames of about 23 ms at half overlap, each taken from within +/- 15 ms of its nominal place where it best
- * continues the previous frame, so pitch periods line up and the pitch itself is not changed), then resampled
- * by a with {@link Resampler}, which scales every frequency by a and brings the length back. Formants move with
- * the pitch (as in any plain pitch shift); within a few semitones speech stays natural.
+ * in time by the pitch ratio a = 2^(semitones/12) with WSOLA ({@link TimeStretcher}, which keeps the pitch), then
+ * resampled by a with {@link Resampler}, which scales every frequency by a and brings the length back. Formants move
+ * with the pitch (as in any plain pitch shift); within a few semitones speech stays natural.
  *
  * <p>Streams: {@link #process} returns what is final so far, {@link #flush} the rest; the output has exactly as
  * many samples as the input. One instance per stream; not thread-safe.
  */
-public final class PitchShifter {
+public final class PitchShifter implements AudioFilter {
     private final double ratio;
-    private final int frame;      // N, samples per WSOLA frame
-    private final int hop;        // synthesis hop = N / 2
-    private final int tolerance;  // search range on each side, samples
-    private final float[] window; // periodic Hann [N]: shifted copies at N/2 sum to 1
+    private final TimeStretcher stretcher;
     private final Resampler resampler;
-
-    // The input, preceded by `hop` zeros (so the first frame's rising half covers silence): absolute index = input + hop.
-    private final SampleWindow in = new SampleWindow();
     private long inputTotal;
-    // WSOLA state: next frame index, input position of the previous frame.
-    private long nextFrame;
-    private long previousPosition;
-    // Overlap-add buffer of the stretched signal from absolute index olaStart.
-    private float[] ola;
-    private long olaStart;
-    // Stretched samples to skip (the hop of leading virtual zeros, in stretched time), and output count.
-    private long skipStretched;
     private long produced;
     private boolean flushed;
 
@@ -44,20 +27,9 @@ public final class PitchShifter {
         if (!(semitones >= -12 && semitones <= 12)) {
             throw new IllegalArgumentException("pitch shift must be between -12 and +12 semitones, got " + semitones);
         }
-        if (sampleRate < 4000 || sampleRate > 192_000) {
-            throw new IllegalArgumentException("sample rate " + sampleRate + " is outside 4000..192000 Hz");
-        }
         this.ratio = Math.pow(2, semitones / 12.0);
-        this.frame = 2 * Math.round(0.0116f * sampleRate);
-        this.hop = frame / 2;
-        this.tolerance = Math.round(0.015f * sampleRate); // at least one period down to 67 Hz
-        this.window = new float[frame];
-        for (int i = 0; i < frame; i++) {
-            window[i] = (float) (0.5 - 0.5 * Math.cos(2 * Math.PI * i / frame));
-        }
+        this.stretcher = new TimeStretcher(ratio, sampleRate);
         this.resampler = new Resampler(ratio);
-        this.ola = new float[4 * frame];
-        in.append(new float[hop], 0, hop);
     }
 
     /** Pitch ratio: 2^(semitones / 12). */
@@ -71,21 +43,22 @@ public final class PitchShifter {
     }
 
     /** Feeds {@code input[from, from + n)} and returns the output samples that are now final. */
+    @Override
     public float[] process(float[] input, int from, int n) {
         if (flushed) {
             throw new IllegalStateException("the pitch shifter has been flushed");
         }
+        inputTotal += n;
         if (isIdentity()) {
-            inputTotal += n;
             produced += n;
             return Arrays.copyOfRange(input, from, from + n);
         }
-        in.append(input, from, n);
-        inputTotal += n;
-        return drain(false);
+        float[] stretched = stretcher.process(input, from, n);
+        return cap(resampler.process(stretched, 0, stretched.length));
     }
 
     /** The rest of the output, so that the total equals the input's length. The shifter cannot be used after this. */
+    @Override
     public float[] flush() {
         if (flushed) {
             throw new IllegalStateException("the pitch shifter has been flushed");
@@ -94,109 +67,28 @@ public final class PitchShifter {
         if (isIdentity()) {
             return new float[0];
         }
-        // Zeros after the input let the last frames (and the search around them) complete.
-        int tail = 2 * frame + 2 * tolerance + (int) Math.ceil(frame * ratio) + 64;
-        in.append(new float[tail], 0, tail);
-        float[] rest = drain(true);
+        float[] stretched = stretcher.flushUncapped();
+        stretcher.markFlushed();
+        float[] out = resampler.process(stretched, 0, stretched.length);
+        float[] rest = resampler.flush();
+        float[] all = Arrays.copyOf(out, out.length + rest.length);
+        System.arraycopy(rest, 0, all, out.length, rest.length);
+        all = cap(all);
         long missing = inputTotal - produced; // normally none: the resampler's flush reaches the full length
-        float[] out = missing > 0 ? Arrays.copyOf(rest, rest.length + (int) missing) : rest;
-        produced = inputTotal;
-        return out;
+        if (missing > 0) {
+            all = Arrays.copyOf(all, all.length + (int) missing);
+            produced = inputTotal;
+        }
+        return all;
     }
 
-    /** Runs every WSOLA frame whose input (with search range) is available, and resamples what became final. */
-    private float[] drain(boolean end) {
-        long available = in.end(); // absolute input samples available (the leading zeros included)
-        double analysisHop = hop / ratio;
-        float[] stretched = new float[0];
-        int stretchedCount = 0;
-        while (true) {
-            long nominal = Math.round(nextFrame * analysisHop);
-            if (nominal + tolerance + frame > available) {
-                break;
-            }
-            long position = nextFrame == 0 ? nominal : bestPosition(nominal, previousPosition + hop);
-            long outAt = nextFrame * hop;
-            ensureOla(outAt + frame);
-            int base = (int) (outAt - olaStart);
-            for (int i = 0; i < frame; i++) {
-                ola[base + i] += window[i] * in.at(position + i);
-            }
-            previousPosition = position;
-            nextFrame++;
-            // Samples before the next frame's start are final.
-            long finalUntil = nextFrame * hop;
-            int finished = (int) (finalUntil - olaStart);
-            if (stretchedCount + finished > stretched.length) {
-                stretched = Arrays.copyOf(stretched, Math.max(stretchedCount + finished, 2 * stretched.length));
-            }
-            System.arraycopy(ola, 0, stretched, stretchedCount, finished);
-            stretchedCount += finished;
-            System.arraycopy(ola, finished, ola, 0, ola.length - finished);
-            Arrays.fill(ola, ola.length - finished, ola.length, 0f);
-            olaStart = finalUntil;
-            in.dropBefore(position - 2 * tolerance - hop - 1, 4097); // below any later search
-        }
-        // The first `hop` inputs are virtual zeros: their stretched image (hop * ratio samples) is dropped.
-        int skip = (int) Math.min(stretchedCount, Math.max(0, Math.round(hop * ratio) - skipStretched));
-        skipStretched += skip;
-        float[] out = resampler.process(stretched, skip, stretchedCount - skip);
-        if (end) {
-            float[] rest = resampler.flush();
-            float[] all = Arrays.copyOf(out, out.length + rest.length);
-            System.arraycopy(rest, 0, all, out.length, rest.length);
-            out = all;
-        }
-        // Never more than the input's length in total.
+    /** Never more than the input's length in total. */
+    private float[] cap(float[] out) {
         long room = inputTotal - produced;
         if (out.length > room) {
             out = Arrays.copyOf(out, (int) Math.max(0, room));
         }
         produced += out.length;
         return out;
-    }
-
-    /**
-     * The frame position within {@code nominal +/- tolerance} whose first half best matches the natural
-     * continuation of the previous frame (at {@code continuation}): largest cross-correlation normalised by the
-     * candidate's energy, so that a louder stretch does not win over the one in phase.
-     */
-    private long bestPosition(long nominal, long continuation) {
-        int overlap = frame - hop;
-        float[] target = new float[overlap];
-        for (int i = 0; i < overlap; i++) {
-            target[i] = in.at(continuation + i) * window[i];
-        }
-        long first = nominal - tolerance;
-        int span = 2 * tolerance + overlap;
-        float[] region = new float[span];
-        for (int i = 0; i < span; i++) {
-            region[i] = in.at(first + i);
-        }
-        double energy = 0;
-        for (int i = 0; i < overlap; i++) {
-            energy += region[i] * (double) region[i];
-        }
-        long best = nominal;
-        double bestScore = Double.NEGATIVE_INFINITY;
-        for (int c = 0; c <= 2 * tolerance; c++) {
-            if (c > 0) { // slide the candidate's energy by one sample
-                energy += region[c + overlap - 1] * (double) region[c + overlap - 1] - region[c - 1] * (double) region[c - 1];
-            }
-            double dot = VectorMath.dot(target, 0, region, c, overlap); // the search's hot loop, on the vector unit
-            double score = dot / Math.sqrt(Math.max(energy, 1e-20));
-            if (score > bestScore) {
-                bestScore = score;
-                best = first + c;
-            }
-        }
-        return best;
-    }
-
-    private void ensureOla(long until) {
-        long need = until - olaStart;
-        if (need > ola.length) {
-            ola = Arrays.copyOf(ola, (int) Math.max(need, 2L * ola.length));
-        }
     }
 }

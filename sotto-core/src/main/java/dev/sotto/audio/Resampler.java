@@ -9,7 +9,7 @@ import java.util.Arrays;
  * frequency, so downsampling does not alias. Zero delay: output k lines up with input k * step. The kernel is
  * tabulated finely and interpolated linearly. One instance per stream; not thread-safe.
  */
-public final class Resampler {
+public final class Resampler implements AudioFilter {
     /** Zero crossings of the sinc on each side of the centre (at the filter's cutoff). */
     private static final int ZERO_CROSSINGS = 24;
     /** Kaiser window shape: about 90 dB of stop-band attenuation. */
@@ -80,6 +80,7 @@ public final class Resampler {
     }
 
     /** The output samples that {@code input[from, from + n)} completes (those whose kernel lies in the input so far). */
+    @Override
     public float[] process(float[] input, int from, int n) {
         if (flushed) {
             throw new IllegalStateException("the resampler has been flushed");
@@ -94,6 +95,7 @@ public final class Resampler {
      * The remaining output, treating the input as ended (zeros beyond it): the total is {@code round(inputs / step)}
      * samples. The resampler cannot be used after this.
      */
+    @Override
     public float[] flush() {
         if (flushed) {
             throw new IllegalStateException("the resampler has been flushed");

@@ -12,7 +12,7 @@ import java.util.SplittableRandom;
  * {@link #process} returns what is final, {@link #flush} the rest; the output has as many samples as the input.
  * Seeded: the same input gives the same output, however it is chunked. One instance per stream.
  */
-public final class Whisperer {
+public final class Whisperer implements AudioFilter {
     private final int hop;        // frame k covers input [(k - 1) * hop, (k + 1) * hop)
     private final int frame;      // 2 * hop
     private final int order;
@@ -53,6 +53,7 @@ public final class Whisperer {
     }
 
     /** Feeds {@code input[from, from + n)}; returns the output samples that are now final. */
+    @Override
     public float[] process(float[] input, int from, int n) {
         if (flushed) {
             throw new IllegalStateException("the whisperer has been flushed");
@@ -63,6 +64,7 @@ public final class Whisperer {
     }
 
     /** The rest of the output (the total equals the input's length). The whisperer cannot be used after this. */
+    @Override
     public float[] flush() {
         if (flushed) {
             throw new IllegalStateException("the whisperer has been flushed");

@@ -3,16 +3,15 @@ package dev.sotto.onnx;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.sotto.gguf.GgufArray;
-import dev.sotto.gguf.GgufValue;
-import dev.sotto.gguf.GgufValueType;
 import dev.sotto.gguf.GgufWriter;
+import dev.sotto.vits.PiperConfig;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -85,23 +84,22 @@ public record PiperConfigJson(String json, int sampleRate, String espeakVoice, S
                 List.copyOf(speakers), root.path("num_symbols").asInt(0), Math.max(1, numSpeakers));
     }
 
-    /** Writes the {@code piper.*} metadata. */
-    public void writeTo(GgufWriter w) {
-        w.put("piper.config_json", json);
-        w.put("piper.sample_rate", sampleRate);
-        w.put("piper.espeak_voice", espeakVoice);
-        w.put("piper.language_code", languageCode);
-        w.put("piper.phoneme_type", phonemeType);
-        w.put("piper.noise_scale", noiseScale);
-        w.put("piper.length_scale", lengthScale);
-        w.put("piper.noise_w", noiseW);
-        w.put("piper.phonemes", GgufValue.ofArray(GgufArray.ofStrings(phonemes.toArray(String[]::new))));
-        GgufArray[] idArrays = ids().toArray(GgufArray[]::new);
-        w.put("piper.phoneme_ids", GgufValue.ofArray(new GgufArray(GgufValueType.ARRAY, idArrays)));
-        w.put("piper.speakers", GgufValue.ofArray(GgufArray.ofStrings(speakerNames.toArray(String[]::new))));
+    /** The config as the VITS family keeps it (typed {@code piper.*} metadata). */
+    public PiperConfig toPiperConfig() throws IOException {
+        Map<String, int[]> ids = new LinkedHashMap<>();
+        for (int i = 0; i < phonemes.size(); i++) {
+            ids.put(phonemes.get(i), phonemeIds.get(i));
+        }
+        try {
+            return new PiperConfig(json, sampleRate, espeakVoice, languageCode, phonemeType, noiseScale, lengthScale, noiseW, ids,
+                    PiperConfig.phonemeMapOf(json), speakerNames);
+        } catch (dev.sotto.gguf.GgufFormatException e) {
+            throw new OnnxFormatException(e.getMessage());
+        }
     }
 
-    private List<GgufArray> ids() {
-        return phonemeIds.stream().map(GgufArray::ofInts).toList();
+    /** Writes the {@code piper.*} metadata. */
+    public void writeTo(GgufWriter w) throws IOException {
+        toPiperConfig().writeTo(w);
     }
 }

@@ -3,14 +3,15 @@ package dev.sotto.server;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.sotto.api.SpeakingStyle;
 import dev.sotto.api.SynthesisOptions;
-import dev.sotto.api.Voice;
+import dev.sotto.api.Synthesizer;
 import java.util.Locale;
 import java.util.Set;
 
 /**
  * A validated {@code POST /v1/audio/speech} body: OpenAI's fields ({@code model}, {@code input}, {@code voice},
  * {@code response_format}, {@code speed}, {@code instructions}) and sotto's extras ({@code speaker}, {@code pitch},
- * {@code emotion}, {@code ssml}, {@code timings}).
+ * {@code emotion}, {@code ssml}, {@code timings}, {@code seed}). {@code voice} names a served voice, a preset voice of
+ * one ({@code "alba"} or {@code "NAME:alba"}), or one of OpenAI's voices (the default voice).
  */
 record SpeechRequest(String voiceName, String input, String format, SynthesisOptions options, boolean timings) {
     /** Model names accepted: all are served by the local voices. */
@@ -40,7 +41,7 @@ record SpeechRequest(String voiceName, String input, String format, SynthesisOpt
         } else {
             throw ApiException.badRequest(voiceNode == null ? "'voice' is required" : "'voice' must be a string", "voice");
         }
-        String resolved = voices.resolve(voiceName);
+        VoiceRegistry.Resolved resolved = voices.resolve(voiceName);
         if (resolved == null) {
             throw ApiException.badRequest("unknown voice '" + printable(voiceName) + "'; voices here: " + String.join(", ", voices.names())
                     + " (OpenAI's voice names select " + voices.defaultName() + ")", "voice");
@@ -59,8 +60,8 @@ record SpeechRequest(String voiceName, String input, String format, SynthesisOpt
             throw ApiException.badRequest("stream_format '" + printable(streamFormat) + "' is not supported here; the audio itself is streamed"
                     + " (stream_format \"audio\")", "stream_format");
         }
-        Voice voice = voices.get(resolved);
-        SynthesisOptions.Builder o = SynthesisOptions.builder();
+        Synthesizer voice = voices.get(resolved.name());
+        SynthesisOptions.Builder o = SynthesisOptions.builder().voice(resolved.presetVoice());
         try {
             o.speed((float) optionalNumber(body, "speed", 1.0));
             o.pitch((float) optionalNumber(body, "pitch", 0.0));
@@ -72,9 +73,9 @@ record SpeechRequest(String voiceName, String input, String format, SynthesisOpt
                 o.style(styleNamedIn(instructions));
             }
             o.ssml(optionalBoolean(body, "ssml", false));
-            o.speaker(speaker(body.get("speaker"), voice));
+            o.speaker(speaker(body.get("speaker"), resolved.name(), voice));
             o.seed((long) optionalNumber(body, "seed", 0));
-            return new SpeechRequest(resolved, input, format, o.build(), optionalBoolean(body, "timings", false));
+            return new SpeechRequest(resolved.name(), input, format, o.build(), optionalBoolean(body, "timings", false));
         } catch (IllegalArgumentException e) {
             throw ApiException.badRequest(e.getMessage(), null);
         }
@@ -91,7 +92,7 @@ record SpeechRequest(String voiceName, String input, String format, SynthesisOpt
         return SpeakingStyle.NEUTRAL;
     }
 
-    private static int speaker(JsonNode n, Voice voice) throws ApiException {
+    private static int speaker(JsonNode n, String name, Synthesizer voice) throws ApiException {
         if (n == null || n.isNull()) {
             return 0;
         }
@@ -99,9 +100,9 @@ record SpeechRequest(String voiceName, String input, String format, SynthesisOpt
             return n.asInt();
         }
         if (n.isTextual()) {
-            int id = voice.speakerNames().indexOf(n.asText());
+            int id = voice.listing().speakers().indexOf(n.asText());
             if (id < 0) {
-                throw ApiException.badRequest("voice '" + voice.name() + "' has no speaker '" + printable(n.asText()) + "'", "speaker");
+                throw ApiException.badRequest("voice '" + name + "' has no speaker '" + printable(n.asText()) + "'", "speaker");
             }
             return id;
         }

@@ -1,5 +1,7 @@
 package dev.sotto.server;
 
+import dev.sotto.api.PhraseCache;
+import dev.sotto.api.Synthesizer;
 import dev.sotto.api.Voice;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -7,14 +9,22 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The voices a server speaks with, by name; the first is the default (what OpenAI's own voice names select).
- * Names are looked up in this map only, never turned into paths, so a request cannot reach any other file.
+ * The synthesizers a server speaks with, by name; the first is the default (what OpenAI's own voice names select).
+ * Any {@link Synthesizer} can be served: a local voice of any family, a cloud service, a hybrid of the two. Names
+ * are looked up in this map only, never turned into paths, so a request cannot reach any other file.
  */
 public final class VoiceRegistry implements AutoCloseable {
-    private final Map<String, Voice> voices = new LinkedHashMap<>();
+    private final Map<String, Synthesizer> voices = new LinkedHashMap<>();
+
+    /**
+     * What a requested voice name stands for: a registered synthesizer, and the preset voice of it to use (null for
+     * its default).
+     */
+    record Resolved(String name, String presetVoice) {
+    }
 
     /** Adds {@code voice} under {@code name}; names must be unique. Returns this registry. */
-    public VoiceRegistry add(String name, Voice voice) {
+    public VoiceRegistry add(String name, Synthesizer voice) {
         if (name == null || !name.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,127}")) {
             throw new IllegalArgumentException("voice name '" + name + "' must be letters, digits, '.', '_' or '-'");
         }
@@ -36,27 +46,51 @@ public final class VoiceRegistry implements AutoCloseable {
         return voices.keySet().iterator().next();
     }
 
-    /** The registered name {@code requested} stands for (itself, or the default for an OpenAI voice name), or null. */
-    String resolve(String requested) {
+    /**
+     * What {@code requested} stands for, or null: a registered name; {@code NAME:PRESET} (a preset voice of one); a
+     * preset voice's name alone (the first synthesizer that has it); an OpenAI voice name (the default).
+     */
+    Resolved resolve(String requested) {
         if (voices.containsKey(requested)) {
-            return requested;
+            return new Resolved(requested, null);
+        }
+        int colon = requested.indexOf(':');
+        if (colon > 0) {
+            String name = requested.substring(0, colon);
+            String preset = requested.substring(colon + 1);
+            Synthesizer s = voices.get(name);
+            return s != null && s.listing().presetVoices().contains(preset) ? new Resolved(name, preset) : null;
+        }
+        for (Map.Entry<String, Synthesizer> e : voices.entrySet()) {
+            if (e.getValue().listing().presetVoices().contains(requested)) {
+                return new Resolved(e.getKey(), requested);
+            }
         }
         if (SpeechRequest.OPENAI_VOICES.contains(requested) && !voices.isEmpty()) {
-            return defaultName();
+            return new Resolved(defaultName(), null);
         }
         return null;
     }
 
-    Voice get(String name) {
+    Synthesizer get(String name) {
         return voices.get(name);
     }
 
-    Map<String, Voice> all() {
+    Map<String, Synthesizer> all() {
         return voices;
+    }
+
+    /** Lets the local voices replay repeated requests from {@code cache} (one cache serves all: keys hold each voice's identity). */
+    void useCache(PhraseCache cache) {
+        for (Synthesizer s : voices.values()) {
+            if (s instanceof Voice v) {
+                v.useCache(cache);
+            }
+        }
     }
 
     @Override
     public void close() {
-        voices.values().forEach(Voice::close);
+        voices.values().forEach(Synthesizer::close);
     }
 }

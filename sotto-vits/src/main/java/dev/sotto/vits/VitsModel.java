@@ -3,15 +3,26 @@ package dev.sotto.vits;
 import dev.sotto.gguf.GgufFile;
 import dev.sotto.gguf.GgufFormatException;
 import dev.sotto.kernel.Kernels;
+import dev.sotto.model.GenerationSettings;
+import dev.sotto.model.ModelInfo;
+import dev.sotto.model.ModelInput;
+import dev.sotto.model.ModelParameter;
+import dev.sotto.model.SpeechModel;
+import dev.sotto.model.TextInput;
+import dev.sotto.model.Utterance;
 import dev.sotto.tensor.WeightMatrix;
+import java.util.List;
 import java.util.SplittableRandom;
 import java.util.random.RandomGenerator;
 
 /**
  * A VITS voice (the Piper family): immutable weights memory-mapped from a GGUF file, shared by any number of
- * concurrent {@link #synthesize} calls, each of which keeps its state on its own stack.
+ * concurrent {@link #synthesize} calls, each of which keeps its state on its own stack. As a {@link SpeechModel} it
+ * speaks phoneme ids (Piper's {@code ^ _ p _ ... $} layout, from its {@link PiperConfig}); speed is native (the
+ * duration scale), "variation" scales the prior noise (noise scale) and "rhythm variation" the duration noise
+ * (noise w); low power skips every other text-encoder layer and all but one residual block per decoder stage.
  */
-public final class VitsModel implements AutoCloseable {
+public final class VitsModel implements SpeechModel {
     public static final String ARCHITECTURE = "vits";
     /** Maximum phoneme ids per call: attention is quadratic in it; longer input must be split into sentences. */
     public static final int MAX_IDS = 4096;
@@ -25,6 +36,13 @@ public final class VitsModel implements AutoCloseable {
     private final CouplingFlow flow;
     private final HifiGanDecoder decoder;
     private final WeightMatrix speakerEmbedding; // [speakers, gin] or null
+    private final PiperConfig piper;
+    private final ModelInfo info;
+
+    /** Generation parameters, Piper's names; their defaults come from the voice's config. */
+    static final String NOISE_SCALE = "noise_scale";
+    static final String LENGTH_SCALE = "length_scale";
+    static final String NOISE_W = "noise_w";
 
     /** Phase timings of one call, in nanoseconds. */
     public record Timings(long encoderNanos, long durationNanos, long flowNanos, long decoderNanos) {
@@ -50,6 +68,65 @@ public final class VitsModel implements AutoCloseable {
         this.flow = new CouplingFlow(cfg, w);
         this.decoder = new HifiGanDecoder(cfg, w);
         this.speakerEmbedding = cfg.gin() > 0 ? w.matrix("emb_g.weight", cfg.speakers(), cfg.gin()) : null;
+        this.piper = PiperConfig.readFrom(file, cfg.sampleRate());
+        this.info = info(file, cfg, piper);
+    }
+
+    private static ModelInfo info(GgufFile file, VitsConfig cfg, PiperConfig piper) {
+        int speakerCount = Math.max(1, cfg.speakers());
+        List<String> speakers = new java.util.ArrayList<>(piper.speakerNames());
+        while (speakers.size() < speakerCount) {
+            speakers.add("");
+        }
+        List<ModelParameter> parameters = List.of(
+                new ModelParameter(NOISE_SCALE, "prior noise: variation of the voice", 0, 10, (double) piper.noiseScale(), false),
+                new ModelParameter(LENGTH_SCALE, "duration scale, larger is slower", 0.05, 20, (double) piper.lengthScale(), false),
+                new ModelParameter(NOISE_W, "duration noise: variation of the rhythm", 0, 10, (double) piper.noiseW(), false));
+        String language = piper.languageCode().isEmpty() ? piper.espeakVoice() : piper.languageCode();
+        return new ModelInfo(ARCHITECTURE, "Piper (VITS)", file.get("general.name").map(v -> v.asString()).orElse("vits"),
+                ModelInfo.digestOf(file), cfg.sampleRate(), new TextInput.Phonemes(piper.espeakVoice(), piper.phonemeIds(), piper.phonemeMap()),
+                List.of(language), speakers.subList(0, speakerCount), List.of(), null, parameters, true,
+                "every other text-encoder layer and all but the first residual block of each decoder stage are skipped", null);
+    }
+
+    @Override
+    public ModelInfo info() {
+        return info;
+    }
+
+    /** The voice's Piper config (phoneme ids, defaults, speakers). */
+    public PiperConfig piper() {
+        return piper;
+    }
+
+    /**
+     * An utterance of phoneme ids: noise scale = parameter x variation, length scale = parameter / speed, noise w =
+     * parameter x rhythm variation. VITS voices have no preset voices, so a named voice is refused.
+     */
+    @Override
+    public Utterance prepare(ModelInput input, GenerationSettings s, Kernels k) {
+        if (!(input instanceof ModelInput.PhonemeIds(int[] ids))) {
+            throw new IllegalArgumentException("a VITS voice speaks phoneme ids; the text must be phonemized first");
+        }
+        if (s.voice() != null) {
+            throw new IllegalArgumentException("VITS voices have no preset voices (asked for '" + s.voice() + "'); choose a speaker instead");
+        }
+        for (String name : s.parameters().keySet()) {
+            if (info.parameter(name).isEmpty()) {
+                throw new IllegalArgumentException(name + " is not a parameter of VITS voices; they take " + NOISE_SCALE + ", "
+                        + LENGTH_SCALE + " and " + NOISE_W);
+            }
+        }
+        float noiseScale = (float) (value(s, NOISE_SCALE) * s.variation());
+        float lengthScale = (float) (value(s, LENGTH_SCALE) / s.speed());
+        float noiseW = (float) (value(s, NOISE_W) * s.rhythmVariation());
+        VitsParams p = new VitsParams(Math.min(10f, noiseScale), Math.max(0.01f, Math.min(20f, lengthScale)), Math.min(10f, noiseW),
+                s.speaker(), s.seed(), s.lowPower());
+        return new VitsUtterance(this, prepare(ids, p, k, null), k, s.streaming());
+    }
+
+    private double value(GenerationSettings s, String name) {
+        return s.valueOf(info.parameter(name).orElseThrow());
     }
 
     /** Loads a voice from an open GGUF file; the model takes ownership and closes it. */
@@ -80,7 +157,11 @@ public final class VitsModel implements AutoCloseable {
      * plan) the predicted durations are replaced, so that two renderings can be compared sample by sample.
      */
     public Result synthesize(int[] ids, VitsParams p, Kernels k, int[] forcedFrames) {
-        Prepared u = prepare(ids, p, k, forcedFrames);
+        return render(prepare(ids, p, k, forcedFrames), k);
+    }
+
+    /** The whole audio of a prepared utterance: the flow and the decoder over all its frames at once. */
+    Result render(Prepared u, Kernels k) {
         long t2 = System.nanoTime();
         float[] z = flow.reverse(k, u.prior(), u.frameCount(), u.speaker());
         long t3 = System.nanoTime();
@@ -209,6 +290,8 @@ public final class VitsModel implements AutoCloseable {
         private final float[] z;     // [inter, frameCount], valid on [0, flowDone)
         private int flowDone;
         private int next;
+        private long flowNanos;
+        private long decoderNanos;
 
         private Stream(Prepared u, Kernels k) {
             this.u = u;
@@ -219,6 +302,16 @@ public final class VitsModel implements AutoCloseable {
 
         public boolean hasNext() {
             return next + 1 < bounds.length;
+        }
+
+        /** Time spent in the flow so far. */
+        public long flowNanos() {
+            return flowNanos;
+        }
+
+        /** Time spent in the decoder so far. */
+        public long decoderNanos() {
+            return decoderNanos;
         }
 
         /** Frame range [start, end) of the next call to {@link #next()}. */
@@ -244,18 +337,22 @@ public final class VitsModel implements AutoCloseable {
             int d = decoderContextFrames();
             int a = Math.max(0, from - d);
             int b = Math.min(ty, to + d);
+            long t0 = System.nanoTime();
             while (flowDone < b) {
                 // Blocks grow like the ranges (the first covers just the first range) up to FLOW_BLOCK_FRAMES.
                 int x1 = Math.min(ty, Math.max(b, flowDone + Math.min(FLOW_BLOCK_FRAMES, 4 * flowDone)));
                 flowBlock(flowDone, x1);
                 flowDone = x1;
             }
+            long t1 = System.nanoTime();
             int w = b - a;
             float[] zd = new float[inter * w];
             for (int c = 0; c < inter; c++) {
                 System.arraycopy(z, c * ty + a, zd, c * w, w);
             }
             float[] audio = decoder.decode(k, zd, w, u.speaker(), u.lowPower());
+            flowNanos += t1 - t0;
+            decoderNanos += System.nanoTime() - t1;
             int hop = cfg.hopLength();
             return java.util.Arrays.copyOfRange(audio, (from - a) * hop, (to - a) * hop);
         }
