@@ -32,10 +32,6 @@ class VoiceTest {
     @TempDir
     static Path dir;
 
-    static Path fixtures() {
-        return dev.sotto.onnx.testing.PiperFixtures.dir();
-    }
-
     @BeforeAll
     static void load() throws IOException {
         voice = Voice.load(PiperFixtures.gguf("tiny-r1-3spk", GgmlType.Q8_0, dir.resolve("tiny.gguf")));
@@ -169,7 +165,7 @@ class VoiceTest {
         assertThrows(IllegalStateException.class, once::readAll);
         assertEquals(0, voice.synthesize("   ", java().build()).readAll().length);
         assertThrows(java.nio.file.NoSuchFileException.class, () -> Voice.load(dir.resolve("absent.gguf")));
-        Voice other = Voice.load(fixtures().resolve("tiny-r2.onnx"));
+        Voice other = Voice.load(PiperFixtures.onnx("tiny-r2"));
         other.close();
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> other.synthesize("hi", java().build()));
         assertTrue(e.getMessage().contains("closed"), e.getMessage());

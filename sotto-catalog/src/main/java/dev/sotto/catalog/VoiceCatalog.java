@@ -67,8 +67,7 @@ public final class VoiceCatalog {
         }
         Map<String, Entry> byKey = new LinkedHashMap<>();
         Map<String, String> aliases = new LinkedHashMap<>();
-        for (var it = root.fields(); it.hasNext(); ) {
-            var e = it.next();
+        for (var e : root.properties()) {
             String key = e.getKey();
             if (!key.matches(NAME_PATTERN)) {
                 throw new CatalogException("the catalog has a voice with an unsafe name: '" + key.replaceAll("\\p{Cntrl}", "?") + "'");
@@ -76,8 +75,7 @@ public final class VoiceCatalog {
             JsonNode v = e.getValue();
             CatalogFile onnx = null;
             CatalogFile config = null;
-            for (var f = v.path("files").fields(); f.hasNext(); ) {
-                var file = f.next();
+            for (var file : v.path("files").properties()) {
                 String path = file.getKey();
                 if (!safePath(path)) {
                     throw new CatalogException("voice '" + key + "' lists an unsafe file path: '" + path.replaceAll("\\p{Cntrl}", "?") + "'");
@@ -93,7 +91,7 @@ public final class VoiceCatalog {
                 continue;
             }
             List<String> speakerNames = new ArrayList<>();
-            v.path("speaker_id_map").fields().forEachRemaining(s -> speakerNames.add(s.getKey()));
+            v.path("speaker_id_map").properties().forEach(s -> speakerNames.add(s.getKey()));
             List<String> al = new ArrayList<>();
             v.path("aliases").forEach(a -> al.add(a.asText()));
             JsonNode lang = v.path("language");

@@ -47,8 +47,8 @@ class VoiceInstallerTest {
     private final Map<String, Boolean> stall = new ConcurrentHashMap<>();
     private final List<String> rangeRequests = new ArrayList<>();
 
-    static Path fixtures() {
-        return dev.sotto.onnx.testing.PiperFixtures.dir();
+    static Path fixture(String name) {
+        return dev.sotto.onnx.testing.PiperFixtures.onnx("tiny-r2").resolveSibling(name);
     }
 
     private static String entry(String key, String lang, String dirPath, byte[] onnx, String onnxMd5, byte[] config, String... aliases)
@@ -71,8 +71,8 @@ class VoiceInstallerTest {
 
     @BeforeEach
     void start() throws Exception {
-        onnx = Files.readAllBytes(fixtures().resolve("tiny-r2.onnx"));
-        config = Files.readAllBytes(fixtures().resolve("tiny-r2.onnx.json"));
+        onnx = Files.readAllBytes(fixture("tiny-r2.onnx"));
+        config = Files.readAllBytes(fixture("tiny-r2.onnx.json"));
         String catalog = "{" + entry("en_US-tiny-medium", "en_US", "en/en_US/tiny/medium", onnx, md5(onnx), config, "tiny") + ","
                 + entry("en_GB-bad-low", "en_GB", "en/en_GB/bad/low", onnx, "0123456789abcdef0123456789abcdef", config) + ","
                 + entry("de_DE-gone-low", "de_DE", "de/de_DE/gone/low", onnx, md5(onnx), config) + ","

@@ -106,9 +106,9 @@ class SottoCliTest {
         assertTrue(usage.err().contains("Missing required"), usage.err());
     }
 
-    /** The Piper fixtures beside the project ({@code ../shared/fixtures/piper}). */
-    static Path fixtures() {
-        return dev.sotto.onnx.testing.PiperFixtures.dir();
+    /** A tiny Piper fixture voice, {@code NAME.onnx} with its config beside it. */
+    static Path voice(String name) {
+        return dev.sotto.onnx.testing.PiperFixtures.onnx(name);
     }
 
     private static final String SHORT_IDS = "1,0,20,0,59,0,24,0,120,0,27,0,100,0,3,0,35,0,120,0,62,0,122,0,24,0,17,0,10,0,2";
@@ -116,18 +116,18 @@ class SottoCliTest {
     @Test
     void synthWritesTheModelsRawSamplesFromAnOnnxVoice() throws IOException {
         Path out = dir.resolve("raw.wav");
-        Result r = run("synth", "-m", fixtures().resolve("tiny-r2.onnx").toString(), "--phoneme-ids", SHORT_IDS,
+        Result r = run("synth", "-m", voice("tiny-r2").toString(), "--phoneme-ids", SHORT_IDS,
                 "--noise-scale", "0", "--noise-w", "0", "--no-normalize", "--sample-format", "f32", "-o", out.toString());
         assertEquals(0, r.code(), r.err());
         byte[] wav = Files.readAllBytes(out);
         java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(wav).order(java.nio.ByteOrder.LITTLE_ENDIAN);
         assertEquals(3, b.getShort(20), "IEEE float format tag");
         java.util.regex.Matcher rate = java.util.regex.Pattern.compile("\"sample_rate\"\\s*:\\s*(\\d+)")
-                .matcher(Files.readString(fixtures().resolve("tiny-r2.onnx.json")));
+                .matcher(Files.readString(voice("tiny-r2").resolveSibling("tiny-r2.onnx.json")));
         assertTrue(rate.find());
         assertEquals(Integer.parseInt(rate.group(1)), b.getInt(24), "sample rate of the voice");
         int samples = b.getInt(40) / 4;
-        byte[] ref = Files.readAllBytes(fixtures().resolve("expected").resolve("tiny-r2.short.f32"));
+        byte[] ref = Files.readAllBytes(dev.sotto.onnx.testing.PiperFixtures.expected("tiny-r2.short.f32"));
         assertEquals(ref.length / 4, samples, "sample count of the reference case");
         java.nio.ByteBuffer rb = java.nio.ByteBuffer.wrap(ref).order(java.nio.ByteOrder.LITTLE_ENDIAN);
         double signal = 0;
@@ -144,7 +144,7 @@ class SottoCliTest {
     @Test
     void convertThenSynthAndBenchAGgufVoice() throws IOException {
         Path gguf = dir.resolve("tiny.gguf");
-        Result c = run("convert", fixtures().resolve("tiny-r1-3spk.onnx").toString(), "-o", gguf.toString(), "--type", "q8_0");
+        Result c = run("convert", voice("tiny-r1-3spk").toString(), "-o", gguf.toString(), "--type", "q8_0");
         assertEquals(0, c.code(), c.err());
         Path wav = dir.resolve("s16.wav");
         Result s = run("synth", "-m", gguf.toString(), "--phoneme-ids", SHORT_IDS, "--speaker", "2", "--seed", "5", "-o", wav.toString());
@@ -163,7 +163,7 @@ class SottoCliTest {
 
     @Test
     void synthRefusesBadInputWithOneLine() throws IOException {
-        String model = fixtures().resolve("tiny-r2.onnx").toString();
+        String model = voice("tiny-r2").toString();
         Result ids = run("synth", "-m", model, "--phoneme-ids", "1,x,2", "-o", dir.resolve("a.wav").toString());
         assertEquals(1, ids.code());
         assertTrue(ids.err().contains("'x'"), ids.err());
@@ -181,7 +181,7 @@ class SottoCliTest {
 
     @Test
     void phonemizeGivesTheFixturesIdsAndSynthSpeaksText() throws IOException {
-        String model = fixtures().resolve("tiny-r2.onnx").toString();
+        String model = voice("tiny-r2").toString();
         Result ids = run("phonemize", "-m", model, "--ids", "--text", "Hello world.");
         assertEquals(0, ids.code(), ids.err());
         assertEquals(SHORT_IDS, ids.out().strip());
@@ -218,19 +218,19 @@ class SottoCliTest {
     void saySpeaksToAFileWithTimings() throws IOException {
         Path wav = dir.resolve("say.wav");
         Path json = dir.resolve("say.json");
-        Result r = run("say", "-m", fixtures().resolve("tiny-r2.onnx").toString(), "--phonemizer", "java", "--speed", "1.2",
+        Result r = run("say", "-m", voice("tiny-r2").toString(), "--phonemizer", "java", "--speed", "1.2",
                 "-o", wav.toString(), "--timings", json.toString(), "Hello world. Goodbye!");
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("2 sentence(s)"), r.out());
         String t = Files.readString(json);
         assertTrue(t.startsWith("{\"chunks\":[{\"sentence\":0,\"text\":\"Hello world.\"") && t.contains("[\"Hello\","), t);
         Path srt = dir.resolve("say.srt");
-        Result sub = run("say", "-m", fixtures().resolve("tiny-r2.onnx").toString(), "--phonemizer", "java",
+        Result sub = run("say", "-m", voice("tiny-r2").toString(), "--phonemizer", "java",
                 "-o", wav.toString(), "--timings", srt.toString(), "Hello world. Goodbye!");
         assertEquals(0, sub.code(), sub.err());
         String cues = Files.readString(srt);
         assertTrue(cues.startsWith("1\n00:00:00,") && cues.contains("\nHello world.\n\n2\n") && cues.contains("\nGoodbye!\n"), cues);
-        Result bad = run("say", "-m", fixtures().resolve("tiny-r2.onnx").toString(), "--speed", "0", "-o", wav.toString(), "hi");
+        Result bad = run("say", "-m", voice("tiny-r2").toString(), "--speed", "0", "-o", wav.toString(), "hi");
         assertEquals(1, bad.code());
         assertTrue(bad.err().contains("speed"), bad.err());
     }
@@ -239,7 +239,7 @@ class SottoCliTest {
     void sayTakesPitchStyleAndSsml() throws IOException {
         Path wav = dir.resolve("ssml.wav");
         Path vtt = dir.resolve("ssml.vtt");
-        String voice = fixtures().resolve("tiny-r2.onnx").toString();
+        String voice = voice("tiny-r2").toString();
         Result r = run("say", "-m", voice, "--phonemizer", "java", "--pitch", "3", "--emotion", "calm", "--ssml", "-o", wav.toString(),
                 "--timings", vtt.toString(), "<speak><break time=\"200ms\"/>Hello <emphasis>there</emphasis>.</speak>");
         assertEquals(0, r.code(), r.err());

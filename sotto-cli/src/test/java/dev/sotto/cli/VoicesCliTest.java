@@ -30,8 +30,8 @@ class VoicesCliTest {
     @BeforeEach
     void start() throws Exception {
         System.setProperty("sotto.home", dir.resolve("home").toString());
-        byte[] onnx = Files.readAllBytes(SottoCliTest.fixtures().resolve("tiny-r2.onnx"));
-        byte[] config = Files.readAllBytes(SottoCliTest.fixtures().resolve("tiny-r2.onnx.json"));
+        byte[] onnx = Files.readAllBytes(SottoCliTest.voice("tiny-r2"));
+        byte[] config = Files.readAllBytes(SottoCliTest.voice("tiny-r2").resolveSibling("tiny-r2.onnx.json"));
         String base = "en/en_US/tiny/low/en_US-tiny-low";
         String catalog = "{\"en_US-tiny-low\":{\"key\":\"en_US-tiny-low\",\"name\":\"tiny\",\"language\":{\"code\":\"en_US\"},\"quality\":\"low\","
                 + "\"num_speakers\":1,\"aliases\":[],\"files\":{\"" + base + ".onnx\":{\"size_bytes\":" + onnx.length + ",\"md5_digest\":\""
@@ -98,7 +98,7 @@ class VoicesCliTest {
 
     @Test
     void sayFallsBackByPolicy() throws Exception {
-        Path voice = SottoCliTest.fixtures().resolve("tiny-r2.onnx");
+        Path voice = SottoCliTest.voice("tiny-r2");
         Path wav = dir.resolve("cloud.wav");
         // Cloud-first with the cloud down: the local voice speaks, and the fallback is reported.
         SottoCliTest.Result down = SottoCliTest.run("say", "-m", voice.toString(), "--phonemizer", "java", "--cloud", "http://127.0.0.1:9/v1",

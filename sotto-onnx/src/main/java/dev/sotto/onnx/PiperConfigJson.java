@@ -10,7 +10,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -41,8 +40,7 @@ public record PiperConfigJson(String json, int sampleRate, String espeakVoice, S
         }
         List<String> phonemes = new ArrayList<>();
         List<int[]> ids = new ArrayList<>();
-        for (Iterator<Map.Entry<String, JsonNode>> it = map.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> e = it.next();
+        for (Map.Entry<String, JsonNode> e : map.properties()) {
             if (!e.getValue().isArray() || e.getValue().isEmpty()) {
                 throw new OnnxFormatException(where + ": phoneme '" + e.getKey() + "' maps to no ids");
             }
@@ -69,8 +67,7 @@ public record PiperConfigJson(String json, int sampleRate, String espeakVoice, S
         }
         JsonNode spk = root.path("speaker_id_map");
         if (spk.isObject()) {
-            for (Iterator<Map.Entry<String, JsonNode>> it = spk.fields(); it.hasNext(); ) {
-                Map.Entry<String, JsonNode> e = it.next();
+            for (Map.Entry<String, JsonNode> e : spk.properties()) {
                 int id = e.getValue().asInt(-1);
                 if (id >= 0 && id < speakers.size()) {
                     speakers.set(id, e.getKey());

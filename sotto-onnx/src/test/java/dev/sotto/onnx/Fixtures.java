@@ -6,27 +6,25 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
+import dev.sotto.onnx.testing.PiperFixtures;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
-/** The Piper fixtures in the project's shared folder ({@code ../shared/fixtures/piper}) and their reference cases. */
+/** The Piper fixtures ({@link PiperFixtures}) and their reference cases. */
 final class Fixtures {
     private Fixtures() {
     }
 
-    static Path dir() {
-        return dev.sotto.onnx.testing.PiperFixtures.dir();
-    }
-
+    /** Voice {@code NAME.onnx} (with its config), bundled or shared; the test is skipped when it is at neither. */
     static Path onnx(String name) {
-        return dir().resolve(name);
+        return PiperFixtures.onnx(name.replaceFirst("\\.onnx$", ""));
     }
 
     record Case(String model, String text, int[] ids, float noiseScale, float lengthScale, float noiseW, Integer speaker,
                 String expectedFile, int samples) {
         float[] expected() throws IOException {
-            byte[] bytes = Files.readAllBytes(dir().resolve("expected").resolve(expectedFile));
+            byte[] bytes = Files.readAllBytes(PiperFixtures.expected(expectedFile));
             float[] out = new float[bytes.length / 4];
             ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(out);
             return out;
@@ -39,7 +37,7 @@ final class Fixtures {
     }
 
     static List<Case> cases() throws IOException {
-        JsonNode root = new ObjectMapper().readTree(dir().resolve("expected").resolve("cases.json").toFile());
+        JsonNode root = new ObjectMapper().readTree(PiperFixtures.expected("cases.json").toFile());
         List<Case> out = new ArrayList<>();
         for (JsonNode c : root.get("cases")) {
             int[] ids = new int[c.get("ids").size()];

@@ -12,12 +12,13 @@ import org.junit.jupiter.api.Test;
 /**
  * What low-power mode costs in quality and saves in time, on the medium fixture's long case: the durations of the
  * full model are forced on both renderings so the audio can be compared sample by sample (SNR) and spectrally
- * (log-mel distance). Prints the figures; asserts only that the mode renders the same span and changes the audio.
+ * (log-mel distance). Checks that the mode renders the same span and changes the audio; the quality figures and the
+ * speed-up are printed as a report (speed is measured, never asserted, in unit tests: {@code sotto bench --low-power}).
  */
 class LowPowerReportTest {
 
     @Test
-    void lowPowerSpeedAndQualityAgainstFull() throws Exception {
+    void lowPowerKeepsTheSpanAndChangesTheAudio() throws Exception {
         String model = "piper-medium.onnx";
         VitsModel m = ConvertedVoices.model(model, GgmlType.Q8_0);
         Fixtures.Case longCase = Fixtures.cases().stream()

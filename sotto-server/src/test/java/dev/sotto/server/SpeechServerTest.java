@@ -12,7 +12,6 @@ import com.openai.client.okhttp.OpenAIOkHttpClient;
 import com.openai.core.http.HttpResponse;
 import com.openai.errors.BadRequestException;
 import com.openai.models.audio.speech.SpeechCreateParams;
-import com.openai.models.audio.speech.SpeechModel;
 import dev.sotto.api.Voice;
 import dev.sotto.onnx.testing.PiperFixtures;
 import dev.sotto.tensor.GgmlType;
@@ -116,7 +115,7 @@ class SpeechServerTest {
     void theOfficialOpenAiSdkSpeaksThroughTheServer() throws Exception {
         OpenAIClient client = OpenAIOkHttpClient.builder().baseUrl("http://127.0.0.1:" + server.port() + "/v1").apiKey("unused")
                 .maxRetries(0).build();
-        try (HttpResponse r = client.audio().speech().create(SpeechCreateParams.builder().model(SpeechModel.TTS_1).voice("alloy")
+        try (HttpResponse r = client.audio().speech().create(SpeechCreateParams.builder().model("tts-1").voice("alloy")
                 .input("Hello from the OpenAI SDK.").responseFormat(SpeechCreateParams.ResponseFormat.WAV).build());
              InputStream in = r.body()) {
             assertEquals(200, r.statusCode());
@@ -125,7 +124,7 @@ class SpeechServerTest {
             assertTrue(audio.length > 10_000, "bytes: " + audio.length);
         }
         BadRequestException e = assertThrows(BadRequestException.class, () -> client.audio().speech().create(SpeechCreateParams.builder()
-                .model(SpeechModel.TTS_1).voice("alloy").input("Hi").responseFormat(SpeechCreateParams.ResponseFormat.MP3).build()).close());
+                .model("tts-1").voice("alloy").input("Hi").responseFormat(SpeechCreateParams.ResponseFormat.MP3).build()).close());
         assertTrue(e.getMessage().contains("supported: wav, pcm"), e.getMessage());
     }
 
@@ -319,7 +318,13 @@ class SpeechServerTest {
         int port = s.port();
         ExecutorService one = Executors.newSingleThreadExecutor();
         Future<java.net.http.HttpResponse<byte[]>> running = one.submit(() -> post(port, body(LONG_TEXT, "pcm", null)));
-        Thread.sleep(300); // let it start
+        // Stop only once the request is running (the server counts it in flight): a drain with nothing to drain proves nothing.
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        boolean inFlight = false;
+        while (!inFlight && System.nanoTime() < deadline) {
+            inFlight = get(port, "/metrics").body().contains("sotto_in_flight_requests 1");
+        }
+        assertTrue(inFlight, "the long request is running");
         s.stop(Duration.ofSeconds(20));
         var r = running.get();
         assertEquals(200, r.statusCode());

@@ -24,6 +24,13 @@ import org.junit.jupiter.api.Test;
  */
 class EspeakPhonemizerTest {
 
+    /** espeak-ng must be installed; {@code -Dsotto.skipEspeak=true} (set by scripts/test where it cannot be) skips these tests. */
+    @org.junit.jupiter.api.BeforeEach
+    void needsEspeak() {
+        org.junit.jupiter.api.Assumptions.assumeFalse(Boolean.getBoolean("sotto.skipEspeak"),
+                "espeak-ng is not installed (apt-get install espeak-ng); skipped on request (-Dsotto.skipEspeak=true)");
+    }
+
     static List<String> corpus(String name) throws IOException {
         try (InputStream in = EspeakPhonemizerTest.class.getResourceAsStream(name)) {
             List<String> lines = new ArrayList<>();
