@@ -24,6 +24,7 @@ public final class GgufFile implements AutoCloseable {
     private final MemorySegment file;
     private final GgufParser.Header header;
     private final Map<String, GgufTensorInfo> tensorsByName;
+    private boolean closed;
 
     private GgufFile(Arena arena, MemorySegment file, GgufParser.Header header) {
         this.arena = arena;
@@ -176,9 +177,11 @@ public final class GgufFile implements AutoCloseable {
         return out;
     }
 
+    /** Releases the mapping; closing again does nothing. */
     @Override
-    public void close() {
-        if (arena != null) {
+    public synchronized void close() {
+        if (arena != null && !closed) {
+            closed = true;
             arena.close();
         }
     }

@@ -48,6 +48,10 @@ public record GgufValue(GgufValueType type, Object value) {
         return new GgufValue(GgufValueType.FLOAT32, v);
     }
 
+    public static GgufValue ofFloat64(double v) {
+        return new GgufValue(GgufValueType.FLOAT64, v);
+    }
+
     public static GgufValue ofBool(boolean v) {
         return new GgufValue(GgufValueType.BOOL, v);
     }

@@ -71,6 +71,10 @@ public final class GgufWriter {
         return put(key, GgufValue.ofFloat32(value));
     }
 
+    public GgufWriter put(String key, double value) {
+        return put(key, GgufValue.ofFloat64(value));
+    }
+
     public GgufWriter put(String key, boolean value) {
         return put(key, GgufValue.ofBool(value));
     }

@@ -19,6 +19,37 @@ public final class PocketFixtures {
         return FixtureFiles.file("pocket", name);
     }
 
+    private static final java.util.Map<String, Path> CONVERTED = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /**
+     * Fixture set {@code set} ("tiny", "mid") converted to GGUF at {@code type}, once per JVM (in a temporary
+     * directory); the test is skipped when the set is absent.
+     */
+    public static synchronized Path gguf(String set, dev.sotto.tensor.GgmlType type) throws IOException {
+        String key = set + "/" + type;
+        Path done = CONVERTED.get(key);
+        if (done != null) {
+            return done;
+        }
+        Path weights = file(set + "/model.safetensors");
+        Path config = file(set + "/config.json");
+        Path tokenizer = file("tokenizer.model");
+        Path dir = Files.createTempDirectory("sotto-pocket-");
+        dir.toFile().deleteOnExit();
+        Path out = dir.resolve(set + "-" + type.cliName() + ".gguf");
+        dev.sotto.pocket.convert.PocketImporter.convert(new dev.sotto.pocket.convert.PocketImporter.Source(weights,
+                dev.sotto.pocket.convert.PocketConfigs.read(config), config.getFileName().toString(), tokenizer, "pocket-" + set, "en", null),
+                out, type);
+        out.toFile().deleteOnExit();
+        CONVERTED.put(key, out);
+        return out;
+    }
+
+    /** The converted fixture model, loaded. */
+    public static PocketModel model(String set, dev.sotto.tensor.GgmlType type) throws IOException {
+        return PocketModel.load(dev.sotto.gguf.GgufFile.open(gguf(set, type)), null);
+    }
+
     public static JsonNode json(String name) throws IOException {
         return new ObjectMapper().readTree(file(name).toFile());
     }
