@@ -42,7 +42,10 @@ public record GenerationSettings(float speed, float variation, float rhythmVaria
     /** The value of {@code p}: set explicitly, else its default (null when it has none). */
     public Double valueOf(ModelParameter p) {
         Double v = parameters.get(p.name());
-        return v != null ? p.check(v) : p.defaultValue();
+        if (v == null) {
+            return p.defaultValue();
+        }
+        return p.check(v);
     }
 
     public GenerationSettings withParameters(Map<String, Double> values) {
