@@ -69,6 +69,44 @@ public final class Kernels {
         }
     }
 
+    /**
+     * Row-major batch of matrix-vector products: {@code y[t, r] = bias[r] + sum_c W[r, c] x[t, c]} for x [n, cols]
+     * and y [n, rows] (a transformer's linear layer over n positions). Each weight row is dequantized once into a
+     * small buffer that stays in cache, then dotted with every input row: the weights are read (and widened) once
+     * whatever n is, which suits the few positions of a prompt better than the convolution tiles.
+     */
+    public void matVecBatch(WeightMatrix w, float[] bias, float[] x, int n, float[] y) {
+        requireLength("x", x, (long) n * w.cols());
+        requireLength("y", y, (long) n * w.rows());
+        requireBias(bias, w.rows());
+        if (!Simd.ENABLED) {
+            ReferenceKernels.matVecBatch(w, bias, x, n, y);
+            return;
+        }
+        int rows = w.rows();
+        int cols = w.cols();
+        int chunks = (rows + ROW_CHUNK - 1) / ROW_CHUNK;
+        pool.parallelFor(chunks, i -> {
+            float[] row = Scratch.get(cols);
+            float[] four = new float[4];
+            int r1 = Math.min(rows, (i + 1) * ROW_CHUNK);
+            for (int r = i * ROW_CHUNK; r < r1; r++) {
+                w.dequantizeRow(r, row, 0);
+                float b = bias == null ? 0f : bias[r];
+                int t = 0;
+                for (; t + 4 <= n; t += 4) {
+                    VectorMath.dot4(row, 0, x, t * cols, (t + 1) * cols, (t + 2) * cols, (t + 3) * cols, cols, four);
+                    for (int j = 0; j < 4; j++) {
+                        y[(t + j) * rows + r] = b + four[j];
+                    }
+                }
+                for (; t < n; t++) {
+                    y[t * rows + r] = b + VectorMath.dot(row, 0, x, t * cols, cols);
+                }
+            }
+        });
+    }
+
     // ---------------------------------------------------------------- matrix-matrix
 
     /** {@code y[m, t] = bias[m] + sum_k W[m, k] x[k, t]} for x [K, n] and y [M, n] (a 1x1 convolution). */

@@ -25,6 +25,16 @@ public final class ReferenceKernels {
         }
     }
 
+    /** {@code y[t, r] = bias[r] + sum_c W[r, c] x[t, c]} for x [n, cols], y [n, rows]. */
+    public static void matVecBatch(WeightMatrix w, float[] bias, float[] x, int n, float[] y) {
+        for (int t = 0; t < n; t++) {
+            for (int r = 0; r < w.rows(); r++) {
+                float s = w.format().dotScalar(w.data(), (long) r * w.cols(), x, t * w.cols(), w.cols());
+                y[t * w.rows() + r] = (bias == null ? 0f : bias[r]) + s;
+            }
+        }
+    }
+
     /** Input with the fused activation applied (a copy, or {@code x} itself when there is none). */
     private static float[] activated(float[] x, int n, ConvFusion f) {
         if (!f.transformsInput()) {

@@ -35,6 +35,46 @@ public final class VectorMath {
         return s;
     }
 
+    /**
+     * Four dot products of {@code a[ao, ao + n)} with {@code b} at offsets {@code o0..o3}, into {@code out[0..3]}: each
+     * vector of {@code a} is loaded once for the four (a weight row against four positions).
+     */
+    public static void dot4(float[] a, int ao, float[] b, int o0, int o1, int o2, int o3, int n, float[] out) {
+        if (!Simd.ENABLED) {
+            out[0] = dotScalar(a, ao, b, o0, n);
+            out[1] = dotScalar(a, ao, b, o1, n);
+            out[2] = dotScalar(a, ao, b, o2, n);
+            out[3] = dotScalar(a, ao, b, o3, n);
+            return;
+        }
+        var f = Vectors.F;
+        int lanes = Vectors.L;
+        FloatVector s0 = FloatVector.zero(f), s1 = s0, s2 = s0, s3 = s0;
+        int i = 0;
+        for (; i + lanes <= n; i += lanes) {
+            FloatVector w = FloatVector.fromArray(f, a, ao + i);
+            s0 = w.fma(FloatVector.fromArray(f, b, o0 + i), s0);
+            s1 = w.fma(FloatVector.fromArray(f, b, o1 + i), s1);
+            s2 = w.fma(FloatVector.fromArray(f, b, o2 + i), s2);
+            s3 = w.fma(FloatVector.fromArray(f, b, o3 + i), s3);
+        }
+        float r0 = s0.reduceLanes(VectorOperators.ADD);
+        float r1 = s1.reduceLanes(VectorOperators.ADD);
+        float r2 = s2.reduceLanes(VectorOperators.ADD);
+        float r3 = s3.reduceLanes(VectorOperators.ADD);
+        for (; i < n; i++) {
+            float w = a[ao + i];
+            r0 += w * b[o0 + i];
+            r1 += w * b[o1 + i];
+            r2 += w * b[o2 + i];
+            r3 += w * b[o3 + i];
+        }
+        out[0] = r0;
+        out[1] = r1;
+        out[2] = r2;
+        out[3] = r3;
+    }
+
     public static float dotScalar(float[] a, int ao, float[] b, int bo, int n) {
         float s = 0f;
         for (int i = 0; i < n; i++) {
@@ -101,6 +141,74 @@ public final class VectorMath {
         for (; i < n; i++) {
             x[off + i] = (float) Math.tanh(x[off + i]);
         }
+    }
+
+    /** {@code y[yo + i] += a * x[xo + i]} for {@code i < n}. */
+    public static void axpy(float a, float[] x, int xo, float[] y, int yo, int n) {
+        int i = 0;
+        if (Simd.ENABLED) {
+            var f = Vectors.F;
+            for (int end = n - Vectors.L; i <= end; i += Vectors.L) {
+                FloatVector.fromArray(f, x, xo + i).fma(FloatVector.broadcast(f, a), FloatVector.fromArray(f, y, yo + i)).intoArray(y, yo + i);
+            }
+        }
+        for (; i < n; i++) {
+            y[yo + i] += a * x[xo + i];
+        }
+    }
+
+    /** Scalar reference of {@link #axpy}. */
+    public static void axpyScalar(float a, float[] x, int xo, float[] y, int yo, int n) {
+        for (int i = 0; i < n; i++) {
+            y[yo + i] += a * x[xo + i];
+        }
+    }
+
+    /**
+     * ELU (alpha 1) in place over {@code x[off, off + n)}: x where x > 0, exp(x) - 1 elsewhere. The vector path uses the
+     * JDK's vector expm1 (a few ulp from {@link Math#expm1}).
+     */
+    public static void elu(float[] x, int off, int n) {
+        int i = 0;
+        if (Simd.ENABLED) {
+            var f = Vectors.F;
+            for (int end = n - Vectors.L; i <= end; i += Vectors.L) {
+                FloatVector v = FloatVector.fromArray(f, x, off + i);
+                VectorMask<Float> negative = v.compare(VectorOperators.LE, 0f);
+                if (negative.anyTrue()) {
+                    v = v.blend(v.min(0f).lanewise(VectorOperators.EXPM1), negative);
+                    v.intoArray(x, off + i);
+                }
+            }
+        }
+        for (; i < n; i++) {
+            x[off + i] = eluScalar(x[off + i]);
+        }
+    }
+
+    /** Scalar ELU of one value. */
+    public static float eluScalar(float v) {
+        return v > 0f ? v : (float) Math.expm1(v);
+    }
+
+    /** SiLU in place over {@code x[off, off + n)}: x * sigmoid(x) = x / (1 + exp(-x)). */
+    public static void silu(float[] x, int off, int n) {
+        int i = 0;
+        if (Simd.ENABLED) {
+            var f = Vectors.F;
+            for (int end = n - Vectors.L; i <= end; i += Vectors.L) {
+                FloatVector v = FloatVector.fromArray(f, x, off + i);
+                v.div(v.neg().lanewise(VectorOperators.EXP).add(1f)).intoArray(x, off + i);
+            }
+        }
+        for (; i < n; i++) {
+            x[off + i] = siluScalar(x[off + i]);
+        }
+    }
+
+    /** Scalar SiLU of one value. */
+    public static float siluScalar(float v) {
+        return (float) (v / (1.0 + Math.exp(-v)));
     }
 
     /**

@@ -193,6 +193,32 @@ class KernelDifferentialTest {
         Tolerance.assertClose("matVec", expected, actual, scale, rows, 1e-5);
     }
 
+    @ParameterizedTest(name = "[{0}, {1}] {2}")
+    @MethodSource("matVecCases")
+    void matVecBatchMatchesReference(int rows, int cols, GgmlType type) {
+        Random rnd = new Random(rows * 7000L + cols + type.id());
+        WeightMatrix w = WeightMatrix.quantize(random(rnd, rows * cols), rows, cols, type);
+        float[] bias = random(rnd, rows);
+        for (int n : new int[] {1, 3, 17}) {
+            float[] x = random(rnd, n * cols);
+            float[] expected = new float[n * rows];
+            float[] actual = new float[n * rows];
+            ReferenceKernels.matVecBatch(w, bias, x, n, expected);
+            KERNELS.matVecBatch(w, bias, x, n, actual);
+            float[] scale = new float[n * rows];
+            for (int t = 0; t < n; t++) {
+                for (int r = 0; r < rows; r++) {
+                    double sum = Math.abs(bias[r]);
+                    for (int c = 0; c < cols; c++) {
+                        sum += Math.abs(w.get(r, c) * x[t * cols + c]);
+                    }
+                    scale[t * rows + r] = (float) sum;
+                }
+            }
+            Tolerance.assertClose("matVecBatch n=" + n, expected, actual, scale, n * rows, 1e-5);
+        }
+    }
+
     @Test
     void matMulIsAPointwiseConvolution() {
         Random rnd = new Random(5);

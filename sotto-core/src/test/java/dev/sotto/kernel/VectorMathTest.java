@@ -33,6 +33,26 @@ class VectorMathTest {
     }
 
     @Test
+    void dot4MatchesFourScalarDots() {
+        Random rnd = new Random(2);
+        for (int n = 0; n <= 70; n++) {
+            float[] a = random(rnd, n + 1, 1);
+            float[] b = random(rnd, 4 * n + 9, 1);
+            float[] out = new float[4];
+            int[] offsets = {2, n + 3, 2 * n + 5, 3 * n + 9};
+            VectorMath.dot4(a, 1, b, offsets[0], offsets[1], offsets[2], offsets[3], n, out);
+            for (int j = 0; j < 4; j++) {
+                float expected = VectorMath.dotScalar(a, 1, b, offsets[j], n);
+                double scale = 0;
+                for (int i = 0; i < n; i++) {
+                    scale += Math.abs(a[1 + i] * b[offsets[j] + i]);
+                }
+                assertTrue(Math.abs(expected - out[j]) <= 1e-5 * scale + 1e-30, "n=" + n + " j=" + j);
+            }
+        }
+    }
+
+    @Test
     void gateAndTanhMatchScalarWithinAFewUlps() {
         Random rnd = new Random(3);
         for (int n = 0; n <= 70; n++) {
@@ -49,6 +69,36 @@ class VectorMathTest {
             for (int i = 0; i < n; i++) {
                 float expected = (float) Math.tanh(ref[i]);
                 assertEquals(expected, t[i], 4 * Math.ulp(Math.max(Math.abs(expected), 1e-3f)), "tanh n=" + n + " i=" + i);
+            }
+        }
+    }
+
+    @Test
+    void axpyEluAndSiluMatchScalar() {
+        Random rnd = new Random(7);
+        for (int n = 0; n <= 70; n++) {
+            float[] x = random(rnd, n + 2, 2);
+            float[] y = random(rnd, n + 4, 2);
+            float[] ref = y.clone();
+            VectorMath.axpy(0.75f, x, 2, y, 4, n);
+            VectorMath.axpyScalar(0.75f, x, 2, ref, 4, n);
+            for (int i = 0; i < y.length; i++) {
+                assertEquals(ref[i], y[i], 2 * Math.ulp(Math.max(Math.abs(ref[i]), 1f)), "axpy n=" + n + " i=" + i);
+            }
+            float[] e = random(rnd, n + 1, 4);
+            float[] eRef = e.clone();
+            VectorMath.elu(e, 1, n);
+            for (int i = 0; i < n; i++) {
+                float expected = VectorMath.eluScalar(eRef[1 + i]);
+                assertEquals(expected, e[1 + i], 4 * Math.ulp(Math.max(Math.abs(expected), 1e-3f)), "elu n=" + n + " i=" + i);
+            }
+            assertEquals(eRef[0], e[0], "elu leaves what precedes the range");
+            float[] s = random(rnd, n, 6);
+            float[] sRef = s.clone();
+            VectorMath.silu(s, 0, n);
+            for (int i = 0; i < n; i++) {
+                float expected = VectorMath.siluScalar(sRef[i]);
+                assertEquals(expected, s[i], 4 * Math.ulp(Math.max(Math.abs(expected), 1e-3f)), "silu n=" + n + " i=" + i);
             }
         }
     }

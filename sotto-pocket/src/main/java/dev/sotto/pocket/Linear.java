@@ -23,13 +23,23 @@ record Linear(WeightMatrix weights, float[] bias) {
         return weights.rows();
     }
 
-    /** y [rows, out] for x [rows, in]: a matrix-vector product per row, or one matrix product for several rows. */
+    /** Rows up to which a batch of matrix-vector products beats the matrix kernel's tiles (measured on the prompt). */
+    static final int BATCH_ROWS = 64;
+
+    /**
+     * y [rows, out] for x [rows, in]: matrix-vector products (each weight row widened once for all rows) for a few rows,
+     * the matrix kernel on the transposed activations for many.
+     */
     float[] apply(Kernels k, float[] x, int rows) {
         int in = in();
         int out = out();
         float[] y = new float[rows * out];
         if (rows == 1) {
             k.matVec(weights, bias, x, y);
+            return y;
+        }
+        if (rows <= BATCH_ROWS) {
+            k.matVecBatch(weights, bias, x, rows, y);
             return y;
         }
         // Channel-major for the matrix kernel: x^T [in, rows] -> y^T [out, rows].

@@ -1,5 +1,7 @@
 package dev.sotto.pocket;
 
+import dev.sotto.kernel.VectorMath;
+
 /** The normalisations of Pocket TTS, over the last dimension of row-major activations [rows, features]. */
 final class Norms {
     private Norms() {
@@ -54,9 +56,7 @@ final class Norms {
 
     /** SiLU in place: x * sigmoid(x). */
     static void silu(float[] x) {
-        for (int i = 0; i < x.length; i++) {
-            x[i] = (float) (x[i] / (1.0 + Math.exp(-x[i])));
-        }
+        VectorMath.silu(x, 0, x.length);
     }
 
     /** A copy with SiLU applied. */
@@ -68,11 +68,6 @@ final class Norms {
 
     /** ELU (alpha 1) in place over {@code x[0, n)}: x for x > 0, exp(x) - 1 otherwise. */
     static void elu(float[] x, int n) {
-        for (int i = 0; i < n; i++) {
-            float v = x[i];
-            if (v <= 0f) {
-                x[i] = (float) Math.expm1(v);
-            }
-        }
+        VectorMath.elu(x, 0, n);
     }
 }

@@ -72,7 +72,7 @@ public final class PocketModel implements SpeechModel {
             throw new GgufFormatException("the tokenizer has " + tokenizer.vocabSize() + " pieces but the model's text lookup has "
                     + config.flowLm().nBins());
         }
-        PocketWeights w = new PocketWeights(file);
+        PocketWeights w = new PocketWeights(file, PocketLayout.decoder(config));
         this.flowLm = PocketLayers.flowLm(w, config);
         this.mimi = PocketLayers.mimiDecoder(w, config);
         this.voicesDir = source == null ? null : companionDir(source);

@@ -12,12 +12,14 @@ import java.util.NoSuchElementException;
  * One Pocket TTS utterance, generated as it is read: chunk by chunk (each from a fresh copy of the voice's cache and
  * a fresh Mimi state), the text prompt first (its latent is discarded, its noise draw counted), then a latent per
  * step until end of speech plus the chunk's frames after it, or the chunk's longest run. The first piece of each
- * chunk is its first latent's audio, then pieces of {@link #PIECE_LATENTS} latents; without streaming, one piece per
- * chunk. Keeps what it generated for tests ({@link #latents()}, {@link #eosLogits()}).
+ * chunk is its first latent's audio, then pieces of {@link #PIECE_LATENTS} latents; without streaming, pieces of
+ * {@link #WHOLE_PIECE_LATENTS}. Keeps what it generated for tests ({@link #latents()}, {@link #eosLogits()}).
  */
 final class PocketUtterance implements Utterance {
     /** Latents decoded per piece after the first (320 ms of audio). */
     static final int PIECE_LATENTS = 4;
+    /** Latents per piece without streaming: bigger Mimi calls, but not so big that their activations leave the caches. */
+    static final int WHOLE_PIECE_LATENTS = 16;
 
     private final PocketModel model;
     private final List<TextChunks.Chunk> chunks;
@@ -85,7 +87,7 @@ final class PocketUtterance implements Utterance {
         if (chunkDone) {
             startChunk(chunk + 1);
         }
-        int want = !settings.streaming() ? Integer.MAX_VALUE : piecesOfChunk == 0 ? 1 : PIECE_LATENTS;
+        int want = !settings.streaming() ? WHOLE_PIECE_LATENTS : piecesOfChunk == 0 ? 1 : PIECE_LATENTS;
         List<float[]> batch = new ArrayList<>();
         while (batch.size() < want && !chunkDone) {
             float[] latent = nextLatent();

@@ -5,51 +5,51 @@ import dev.sotto.gguf.GgufFormatException;
 import dev.sotto.gguf.GgufTensorInfo;
 import dev.sotto.tensor.WeightMatrix;
 import java.util.Arrays;
+import java.util.Map;
 
 /**
- * How Pocket TTS weights sit in a GGUF file, and their lookup with shape checks. Names are upstream's
- * ({@code TTSModel.state_dict()}); a convolution's [out, in / groups, k] (or a transposed one's [in, out / groups, k])
- * is stored as the matrix the kernels read, [out, in / groups * k]; {@code flow_lm.bos_before_voice} [1, 1, d] as
- * [d]; every other tensor keeps its shape.
+ * A Pocket TTS model's weights in a GGUF file, looked up by upstream's names and checked against the shapes its
+ * configuration gives ({@link PocketLayout}): a convolution's [out, in / groups, k] (or a transposed one's
+ * [in, out / groups, k]) is stored as the matrix the kernels read, [out, in / groups * k]; {@code bos_before_voice}
+ * [1, 1, d] as [d]; every other tensor keeps its shape.
  */
 final class PocketWeights {
     private final GgufFile file;
+    private final Map<String, long[]> layout;
 
-    PocketWeights(GgufFile file) {
+    PocketWeights(GgufFile file, Map<String, long[]> layout) {
         this.file = file;
+        this.layout = layout;
     }
 
-    /** The length of a one-dimensional tensor. */
-    long vectorLength(String name) throws GgufFormatException {
-        GgufTensorInfo t = file.tensor(name).orElseThrow(() -> new GgufFormatException("tensor '" + name + "' is missing"));
-        if (t.rank() != 1) {
-            throw new GgufFormatException("tensor '" + name + "' must be a vector, has shape " + t.shapeString());
+    /** The stored shape of {@code name}, checked against the file. */
+    private long[] require(String name) throws GgufFormatException {
+        long[] shape = layout.get(name);
+        if (shape == null) {
+            throw new IllegalStateException("no tensor '" + name + "' in the layout");
         }
-        return t.dim(0);
-    }
-
-    boolean has(String name) {
-        return file.tensor(name).isPresent();
-    }
-
-    private GgufTensorInfo require(String name, long... shape) throws GgufFormatException {
+        long[] stored = PocketLayout.stored(name, shape);
         GgufTensorInfo t = file.tensor(name).orElseThrow(() -> new GgufFormatException("tensor '" + name + "' is missing"));
-        long[] expected = new long[shape.length];
-        for (int i = 0; i < shape.length; i++) {
-            expected[i] = shape[shape.length - 1 - i];
+        long[] expected = new long[stored.length];
+        for (int i = 0; i < stored.length; i++) {
+            expected[i] = stored[stored.length - 1 - i];
         }
         if (!Arrays.equals(t.dims(), expected)) {
-            throw new GgufFormatException("tensor '" + name + "' has shape " + t.shapeString() + ", expected " + Arrays.toString(shape)
-                    + " (stored order; the configuration and the weights disagree)");
+            throw new GgufFormatException("tensor '" + name + "' has shape " + t.shapeString() + ", the configuration gives "
+                    + Arrays.toString(stored) + " (stored as [outermost, ...]; the configuration and the weights disagree)");
         }
         if (!t.type().hasKernels()) {
             throw new GgufFormatException("tensor '" + name + "' has unsupported type " + t.type());
         }
-        return t;
+        return stored;
     }
 
-    float[] vector(String name, int n) throws GgufFormatException {
-        require(name, n);
+    boolean has(String name) {
+        return layout.containsKey(name);
+    }
+
+    float[] vector(String name) throws GgufFormatException {
+        require(name);
         float[] v = file.floats(name);
         for (float x : v) {
             if (!Float.isFinite(x)) {
@@ -59,18 +59,21 @@ final class PocketWeights {
         return v;
     }
 
-    WeightMatrix matrix(String name, int rows, int cols) throws GgufFormatException {
-        require(name, rows, cols);
-        return file.matrix(name, cols);
+    WeightMatrix matrix(String name) throws GgufFormatException {
+        long[] s = require(name);
+        if (s.length != 2) {
+            throw new IllegalStateException("tensor '" + name + "' is not a matrix in the layout");
+        }
+        return file.matrix(name, Math.toIntExact(s[1]));
     }
 
-    /** A linear layer {@code prefix.weight} [out, in] with {@code prefix.bias} [out] when it has one. */
-    Linear linear(String prefix, int out, int in, boolean bias) throws GgufFormatException {
-        return new Linear(matrix(prefix + ".weight", out, in), bias ? vector(prefix + ".bias", out) : null);
+    /** A linear layer {@code prefix.weight} with {@code prefix.bias} when the layout has one. */
+    Linear linear(String prefix) throws GgufFormatException {
+        return new Linear(matrix(prefix + ".weight"), has(prefix + ".bias") ? vector(prefix + ".bias") : null);
     }
 
     /** A bias-free linear layer stored under {@code name}. */
-    Linear linear(String name, int out, int in) throws GgufFormatException {
-        return new Linear(matrix(name, out, in), null);
+    Linear weightOnly(String name) throws GgufFormatException {
+        return new Linear(matrix(name), null);
     }
 }

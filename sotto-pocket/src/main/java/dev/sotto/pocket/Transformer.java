@@ -115,11 +115,7 @@ final class Transformer {
             float inv = 1f / sum;
             int oo = r * d + h * headDim;
             for (int j = 0; j < n; j++) {
-                float w = scores[j] * inv;
-                int vo = (firstRow + j) * d + h * headDim;
-                for (int i = 0; i < headDim; i++) {
-                    out[oo + i] += w * values[vo + i];
-                }
+                VectorMath.axpy(scores[j] * inv, values, (firstRow + j) * d + h * headDim, out, oo, headDim);
             }
         };
         long work = (long) tasks * Math.min(row0 + rows, context) * headDim;

@@ -15,10 +15,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import org.yaml.snakeyaml.LoaderOptions;
-import org.yaml.snakeyaml.Yaml;
-import org.yaml.snakeyaml.constructor.SafeConstructor;
-import org.yaml.snakeyaml.error.YAMLException;
 
 /**
  * Pocket TTS configurations: upstream's YAML (read with SnakeYAML's safe constructor, within limits) or the same
@@ -45,20 +41,7 @@ public final class PocketConfigs {
         String text = Files.readString(path, StandardCharsets.UTF_8);
         String name = path.getFileName().toString().toLowerCase(Locale.ROOT);
         if (name.endsWith(".yaml") || name.endsWith(".yml")) {
-            LoaderOptions options = new LoaderOptions();
-            options.setMaxAliasesForCollections(10);
-            options.setAllowRecursiveKeys(false);
-            options.setCodePointLimit(1 << 20);
-            Object tree;
-            try {
-                tree = new Yaml(new SafeConstructor(options)).load(text);
-            } catch (YAMLException e) {
-                throw new ConversionException(path.getFileName() + ": not valid YAML (" + e.getMessage().split("\n")[0] + ")");
-            }
-            if (!(tree instanceof Map)) {
-                throw new ConversionException(path.getFileName() + ": the configuration must be a mapping");
-            }
-            return JSON.valueToTree(tree);
+            return JSON.valueToTree(YamlConfig.parse(text, path.getFileName().toString())); // SnakeYAML is only loaded here
         }
         try {
             JsonNode tree = JSON.readTree(text);

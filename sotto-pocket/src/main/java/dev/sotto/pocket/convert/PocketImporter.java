@@ -5,6 +5,7 @@ import dev.sotto.gguf.GgufFile;
 import dev.sotto.gguf.GgufFormatException;
 import dev.sotto.gguf.GgufWriter;
 import dev.sotto.pocket.PocketConfig;
+import dev.sotto.pocket.PocketLayout;
 import dev.sotto.pocket.PocketModel;
 import dev.sotto.pocket.SentencePieceTokenizer;
 import dev.sotto.safetensors.SafetensorsFile;
@@ -80,20 +81,26 @@ public final class PocketImporter {
         long bytes = 0;
         int count = 0;
         int ignored = 0;
-        boolean encoder = false;
+        boolean encoder;
         Path tmp = Files.createTempFile(out.toAbsolutePath().getParent(), ".sotto-", ".gguf.tmp");
         try (SafetensorsFile st = SafetensorsFile.open(src.weights()); Arena arena = Arena.ofConfined()) {
+            Map<String, long[]> needed = PocketLayout.decoder(config);
+            Map<String, long[]> encoderLayout = PocketLayout.encoder(config);
+            check(st, needed, src.weights().getFileName().toString());
+            encoder = encoderLayout.keySet().stream().anyMatch(n -> st.tensor(n).isPresent());
+            if (encoder) {
+                check(st, encoderLayout, src.weights().getFileName().toString() + " (its Mimi encoder)");
+            }
             for (SafetensorsFile.Tensor t : st.tensors().values()) {
                 String name = t.name();
-                if (!name.startsWith("flow_lm.") && !name.startsWith("mimi.")) {
+                if (!needed.containsKey(name) && !(encoder && encoderLayout.containsKey(name))) {
                     ignored++;
                     continue;
                 }
                 if (!t.dtype().isFloat()) {
                     throw new ConversionException(src.weights().getFileName() + ": tensor '" + name + "' is " + t.dtype() + ", expected floats");
                 }
-                encoder |= name.startsWith("mimi.encoder.");
-                long[] shape = storedShape(name, t.shape());
+                long[] shape = PocketLayout.stored(name, t.shape());
                 float[] values = st.floats(t);
                 for (float v : values) {
                     if (!Float.isFinite(v)) {
@@ -129,17 +136,18 @@ public final class PocketImporter {
         return new Report(config, count, bytes, byType, encoder, ignored);
     }
 
-    /** A tensor's shape as stored: convolution weights as matrices [out, in * k]; {@code bos_before_voice} as [d]. */
-    static long[] storedShape(String name, long[] shape) {
-        if (shape.length == 3 && name.endsWith("bos_before_voice")) {
-            return new long[] {shape[2]};
+    /** Every tensor of {@code layout} is in the file with its shape; else an error naming the first that is not. */
+    private static void check(SafetensorsFile st, Map<String, long[]> layout, String where) throws ConversionException {
+        for (Map.Entry<String, long[]> e : layout.entrySet()) {
+            var t = st.tensor(e.getKey());
+            if (t.isEmpty()) {
+                throw new ConversionException(where + " has no tensor '" + e.getKey() + "', which the configuration asks for (the configuration"
+                        + " and the weights disagree)");
+            }
+            if (!java.util.Arrays.equals(t.get().shape(), e.getValue())) {
+                throw new ConversionException(where + ": tensor '" + e.getKey() + "' has shape " + t.get().shapeString() + ", the configuration"
+                        + " gives " + java.util.Arrays.toString(e.getValue()) + " (the configuration and the weights disagree)");
+            }
         }
-        if (shape.length == 3) {
-            return new long[] {shape[0], shape[1] * shape[2]};
-        }
-        if (shape.length == 0) {
-            return new long[] {1};
-        }
-        return shape.clone();
     }
 }
