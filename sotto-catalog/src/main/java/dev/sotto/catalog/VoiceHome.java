@@ -88,12 +88,22 @@ public final class VoiceHome {
         return out;
     }
 
-    /** Removes voice {@code name} (its GGUF and any kept .onnx files); false when it was not installed. */
+    /** The directory of an installed model's preset voices ({@code voices/NAME.voices/}, Pocket TTS). */
+    public Path presetVoicesDir(String name) {
+        return voicesDir().resolve(checkedName(name) + ".voices");
+    }
+
+    /** Removes voice {@code name} (its GGUF, any kept .onnx files, its preset voices); false when it was not installed. */
     public boolean remove(String name) throws IOException {
         checkedName(name);
         boolean any = false;
         for (String suffix : new String[] {".gguf", ".onnx", ".onnx.json"}) {
             any |= Files.deleteIfExists(voicesDir().resolve(name + suffix));
+        }
+        Path presets = presetVoicesDir(name);
+        if (Files.isDirectory(presets)) {
+            VoiceInstaller.deleteTree(presets);
+            any = true;
         }
         return any;
     }

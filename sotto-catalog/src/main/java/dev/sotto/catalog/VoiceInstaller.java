@@ -3,22 +3,14 @@ package dev.sotto.catalog;
 import dev.sotto.onnx.PiperImporter;
 import dev.sotto.tensor.GgmlType;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
-import java.util.HexFormat;
 import java.util.Objects;
 import java.util.stream.Stream;
 
@@ -44,6 +36,7 @@ public final class VoiceInstaller {
     private final String baseUrl;
     private final Duration stallTimeout;
     private final HttpClient http;
+    private final Downloader downloader;
 
     /**
      * @param baseUrl where {@code voices.json} and the files are
@@ -58,6 +51,7 @@ public final class VoiceInstaller {
         this.baseUrl = baseUrl.replaceAll("/+$", "");
         this.stallTimeout = stallTimeout;
         this.http = HttpClient.newBuilder().connectTimeout(stallTimeout).followRedirects(HttpClient.Redirect.NORMAL).build();
+        this.downloader = new Downloader(http, stallTimeout);
     }
 
     /** {@code SOTTO_VOICES_URL} or the Hugging Face repository; 30 s without progress is a stall. */
@@ -81,7 +75,7 @@ public final class VoiceInstaller {
             }
             return VoiceCatalog.parse(r.body());
         } catch (IOException e) {
-            throw unreachable(url, e);
+            throw downloader.unreachable(url, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new CatalogException("interrupted");
@@ -121,7 +115,7 @@ public final class VoiceInstaller {
             }
             Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException | RuntimeException ex) {
-            deleteQuietly(tmp);
+            Downloader.deleteQuietly(tmp);
             deleteTree(work); // verified files that do not convert are not worth resuming
             throw new CatalogException("voice '" + e.key() + "' downloaded but could not be converted: " + ex.getMessage(), ex);
         }
@@ -129,174 +123,17 @@ public final class VoiceInstaller {
         return target;
     }
 
-    /** Fetches {@code f} into {@code dest}, resuming {@code dest.part}; verifies size and MD5. */
+    /** Fetches catalog file {@code f} into {@code dest}, checked against the catalog's size and MD5. */
     private Path download(VoiceCatalog.CatalogFile f, Path dest, Progress progress) throws CatalogException {
-        String url = baseUrl + "/" + f.path();
-        Path part = dest.resolveSibling(dest.getFileName() + ".part");
-        if (Files.isRegularFile(dest) && verified(dest, f) == null) {
-            return dest; // a finished, verified file from an earlier attempt
-        }
-        long have = size(part);
-        if (f.sizeBytes() >= 0 && have > f.sizeBytes()) {
-            deleteQuietly(part);
-            have = 0;
-        }
-        String name = dest.getFileName().toString();
-        if (f.sizeBytes() < 0 || have < f.sizeBytes()) {
-            HttpRequest.Builder req = HttpRequest.newBuilder(URI.create(url)).timeout(stallTimeout);
-            if (have > 0) {
-                req.header("Range", "bytes=" + have + "-");
-            }
-            HttpResponse<InputStream> r;
-            try {
-                r = http.send(req.build(), HttpResponse.BodyHandlers.ofInputStream());
-            } catch (IOException ex) {
-                throw unreachable(url, ex);
-            } catch (InterruptedException ex) {
-                Thread.currentThread().interrupt();
-                throw new CatalogException("interrupted");
-            }
-            boolean append = r.statusCode() == 206 && have > 0;
-            if (r.statusCode() != 200 && !append) {
-                closeQuietly(r.body());
-                if (r.statusCode() == 416) {
-                    deleteQuietly(part); // the server cannot continue it: start over next time
-                }
-                throw new CatalogException(url + " answered HTTP " + r.statusCode() + (r.statusCode() == 404
-                        ? ": the file is not there (is the base URL right?)" : "; try again later"));
-            }
-            if (!append) {
-                have = 0;
-            }
-            long total = f.sizeBytes();
-            try (InputStream in = r.body();
-                 OutputStream out = Files.newOutputStream(part, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                         append ? StandardOpenOption.APPEND : StandardOpenOption.TRUNCATE_EXISTING)) {
-                copyWatched(in, out, have, total, name, progress);
-            } catch (IOException ex) {
-                throw new CatalogException("the download of " + name + " stopped after " + size(part) + " of " + total + " bytes ("
-                        + ex.getMessage() + "); run the same command again to resume it", ex);
-            }
-        }
-        String problem = verified(part, f);
-        if (problem != null) {
-            deleteQuietly(part);
-            throw new CatalogException(name + " is corrupted: " + problem + "; the damaged file was removed, run the command again");
-        }
-        try {
-            Files.move(part, dest, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } catch (IOException ex) {
-            throw new CatalogException("cannot move " + part + " into place: " + ex.getMessage(), ex);
-        }
-        return dest;
+        return downloader.fetch(baseUrl + "/" + f.path(), dest, new Downloader.Expected(f.sizeBytes(), f.md5()), progress);
     }
 
-    /** Copies with a watchdog that aborts the transfer when no byte arrives for {@link #stallTimeout}. */
-    private void copyWatched(InputStream in, OutputStream out, long start, long total, String name, Progress progress) throws IOException {
-        long[] last = {System.nanoTime()};
-        boolean[] stalled = {false};
-        Thread watchdog = Thread.ofVirtual().start(() -> {
-            while (!Thread.currentThread().isInterrupted()) {
-                try {
-                    Thread.sleep(Math.max(50, stallTimeout.toMillis() / 4));
-                } catch (InterruptedException e) {
-                    return;
-                }
-                if (System.nanoTime() - last[0] > stallTimeout.toNanos()) {
-                    stalled[0] = true;
-                    closeQuietly(in);
-                    return;
-                }
-            }
-        });
-        try {
-            byte[] buf = new byte[1 << 16];
-            long done = start;
-            int n;
-            while ((n = in.read(buf)) >= 0) {
-                out.write(buf, 0, n);
-                done += n;
-                last[0] = System.nanoTime();
-                progress.update(name, done, total);
-            }
-        } catch (IOException e) {
-            throw stalled[0] ? new IOException("no data for " + stallTimeout.toSeconds() + " s") : e;
-        } finally {
-            watchdog.interrupt();
-        }
-        if (stalled[0]) {
-            throw new IOException("no data for " + stallTimeout.toSeconds() + " s");
-        }
-    }
-
-    /** Null when {@code p} has the catalog's size and MD5, else what is wrong. */
-    private static String verified(Path p, VoiceCatalog.CatalogFile f) throws CatalogException {
-        long size = size(p);
-        if (f.sizeBytes() >= 0 && size != f.sizeBytes()) {
-            return "size " + size + " bytes, the catalog says " + f.sizeBytes();
-        }
-        if (!f.md5().isEmpty()) {
-            String md5 = md5(p);
-            if (!md5.equalsIgnoreCase(f.md5())) {
-                return "MD5 " + md5 + ", the catalog says " + f.md5();
-            }
-        }
-        return null;
-    }
-
-    static String md5(Path p) throws CatalogException {
-        try (InputStream in = Files.newInputStream(p)) {
-            MessageDigest md = MessageDigest.getInstance("MD5");
-            byte[] buf = new byte[1 << 16];
-            int n;
-            while ((n = in.read(buf)) >= 0) {
-                md.update(buf, 0, n);
-            }
-            return HexFormat.of().formatHex(md.digest());
-        } catch (IOException e) {
-            throw new CatalogException("cannot read " + p + ": " + e.getMessage(), e);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private CatalogException unreachable(String url, IOException e) {
-        String why = e instanceof HttpTimeoutException ? "no answer within " + stallTimeout.toSeconds() + " s"
-                : e instanceof ConnectException ? "connection refused or no network" : String.valueOf(e.getMessage());
-        return new CatalogException("cannot reach " + url + " (" + why + "). Check the network, or point --base-url / SOTTO_VOICES_URL "
-                + "at a mirror; nothing was installed", e);
-    }
-
-    private static long size(Path p) {
-        try {
-            return Files.isRegularFile(p) ? Files.size(p) : 0;
-        } catch (IOException e) {
-            return 0;
-        }
-    }
-
-    private static void deleteQuietly(Path p) {
-        try {
-            Files.deleteIfExists(p);
-        } catch (IOException ignored) {
-            // best effort
-        }
-    }
-
-    private static void closeQuietly(InputStream in) {
-        try {
-            in.close();
-        } catch (IOException ignored) {
-            // best effort
-        }
-    }
-
-    private static void deleteTree(Path dir) {
+    static void deleteTree(Path dir) {
         if (!Files.isDirectory(dir)) {
             return;
         }
         try (Stream<Path> s = Files.walk(dir)) {
-            s.sorted(java.util.Comparator.reverseOrder()).forEach(VoiceInstaller::deleteQuietly);
+            s.sorted(java.util.Comparator.reverseOrder()).forEach(Downloader::deleteQuietly);
         } catch (IOException ignored) {
             // best effort
         }

@@ -1,6 +1,7 @@
 package dev.sotto.cli;
 
 import dev.sotto.catalog.CatalogException;
+import dev.sotto.catalog.PocketInstaller;
 import dev.sotto.catalog.VoiceCatalog;
 import dev.sotto.catalog.VoiceHome;
 import dev.sotto.catalog.VoiceInstaller;
@@ -19,8 +20,12 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
-/** {@code sotto voices list|download|remove}: the Piper voice catalog and the installed voices. */
-@Command(name = "voices", mixinStandardHelpOptions = true, description = "List, download and remove voices (Piper's catalog).",
+/**
+ * {@code sotto voices list|download|remove}: Piper's voice catalog, the published Pocket TTS variants, and the installed
+ * voices.
+ */
+@Command(name = "voices", mixinStandardHelpOptions = true, description = "List, download and remove voices (Piper's catalog and the"
+        + " Pocket TTS variants).",
         subcommands = {VoicesCommand.ListVoices.class, VoicesCommand.Download.class, VoicesCommand.Remove.class})
 final class VoicesCommand implements Callable<Integer> {
     @Spec
@@ -33,13 +38,22 @@ final class VoicesCommand implements Callable<Integer> {
     }
 
     static final class Source {
-        @Option(names = "--base-url", paramLabel = "URL", description = "where voices.json and the files are (default: SOTTO_VOICES_URL,"
-                + " else " + VoiceInstaller.DEFAULT_BASE_URL + ")")
+        @Option(names = "--base-url", paramLabel = "URL", description = "where the files are: for Piper voices voices.json and its files"
+                + " (default: SOTTO_VOICES_URL, else " + VoiceInstaller.DEFAULT_BASE_URL + "); for Pocket TTS variants REVISION/PATH"
+                + " (default: SOTTO_POCKET_URL, else " + PocketInstaller.DEFAULT_BASE_URL + ")")
         String baseUrl;
 
         VoiceInstaller installer(VoiceHome home) {
             try {
                 return VoiceInstaller.fromEnvironment(home, baseUrl);
+            } catch (IllegalArgumentException e) {
+                throw new SottoCli.UserError(e.getMessage());
+            }
+        }
+
+        PocketInstaller pocket(VoiceHome home) {
+            try {
+                return PocketInstaller.fromEnvironment(home, baseUrl);
             } catch (IllegalArgumentException e) {
                 throw new SottoCli.UserError(e.getMessage());
             }
@@ -76,6 +90,18 @@ final class VoicesCommand implements Callable<Integer> {
                 }
                 return 0;
             }
+            // The Pocket TTS variants are known without the network (their configurations ship with sotto).
+            boolean anyPocket = false;
+            for (PocketInstaller.Variant v : source.pocket(home).variants()) {
+                if (lang == null || v.language().startsWith(lang.toLowerCase(Locale.ROOT).substring(0, Math.min(2, lang.length())))) {
+                    out.printf(Locale.ROOT, "%-40s %-7s %-8s %2d preset voice%s%s%n", v.installedName(), v.language(), "pocket",
+                            v.knownVoices().size(), v.knownVoices().size() == 1 ? " " : "s", here.contains(v.installedName()) ? "  installed" : "");
+                    anyPocket = true;
+                }
+            }
+            if (anyPocket) {
+                out.println("  (pocket-*: " + dev.sotto.pocket.convert.PocketImporter.ATTRIBUTION + ")");
+            }
             VoiceCatalog catalog;
             try {
                 catalog = source.installer(home).catalog();
@@ -108,6 +134,10 @@ final class VoicesCommand implements Callable<Integer> {
         @Option(names = "--keep-onnx", description = "also keep the Piper .onnx and .onnx.json beside the GGUF")
         boolean keepOnnx;
 
+        @Option(names = "--voices", paramLabel = "NAMES", split = ",", description = "Pocket TTS: the preset voices to install (comma-separated,"
+                + " or 'all'; default: the language's default voice)")
+        List<String> presetVoices;
+
         @Override
         public Integer call() {
             GgmlType t = Voices.weightType(type);
@@ -137,7 +167,18 @@ final class VoicesCommand implements Callable<Integer> {
             };
             Path installed;
             try {
-                installed = source.installer(home).install(name, t, keepOnnx, progress);
+                PocketInstaller pocket = source.pocket(home);
+                PocketInstaller.Variant variant = name.startsWith(PocketInstaller.PREFIX) ? pocket.find(name) : null;
+                if (name.startsWith(PocketInstaller.PREFIX)) {
+                    if (variant == null) {
+                        throw new SottoCli.UserError("no Pocket TTS variant '" + name + "'; 'sotto voices list' shows them");
+                    }
+                    List<String> voices = presetVoices != null && presetVoices.equals(List.of("all")) ? variant.knownVoices() : presetVoices;
+                    spec.commandLine().getErr().println("sotto: " + dev.sotto.pocket.convert.PocketImporter.ATTRIBUTION);
+                    installed = pocket.install(name, t, voices, progress);
+                } else {
+                    installed = source.installer(home).install(name, t, keepOnnx, progress);
+                }
             } catch (CatalogException e) {
                 throw new SottoCli.UserError(e.getMessage());
             } catch (IllegalArgumentException e) {

@@ -13,7 +13,6 @@ import dev.sotto.pocket.convert.ConversionException;
 import dev.sotto.pocket.convert.TokenizerModelReader;
 import java.io.IOException;
 import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
