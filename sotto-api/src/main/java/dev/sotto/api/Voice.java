@@ -1,12 +1,15 @@
 package dev.sotto.api;
 
+import dev.sotto.audio.Resampler;
 import dev.sotto.audio.SampleFormat;
+import dev.sotto.audio.WavReader;
 import dev.sotto.kernel.Kernels;
 import dev.sotto.model.ModelInfo;
 import dev.sotto.model.ModelInput;
 import dev.sotto.model.ModelRegistry;
 import dev.sotto.model.SpeechModel;
 import dev.sotto.model.TextInput;
+import dev.sotto.model.VoiceCloning;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -152,6 +155,52 @@ public final class Voice implements Synthesizer {
             }
         }
         options.parameters().forEach((k, v) -> info.parameter(k).orElseThrow().check(v));
+    }
+
+    /**
+     * Makes a voice from a recording of someone speaking (a WAV file: PCM of 8 to 32 bits or float, any rate, mono or
+     * more channels, averaged) and writes it to {@code out} in the family's voice format (Pocket TTS: a voice state in
+     * upstream's layout, usable as {@code SynthesisOptions.voice(out)}). The recording is resampled to the model's rate
+     * with the band-limited resampler; only its first {@link VoiceCloning#maxSeconds()} seconds are used, and one shorter
+     * than {@link VoiceCloning#minSeconds()}, silent or holding non-finite samples is refused. Only make voices of
+     * people who agreed to it (Kyutai's terms for Pocket TTS require the speaker's consent).
+     *
+     * @return the seconds of the recording that were used
+     */
+    public double cloneVoice(Path recording, Path out) throws IOException {
+        requireOpen();
+        if (!(model instanceof VoiceCloning cloning)) {
+            throw new IllegalStateException("voice '" + name + "' (" + info.family() + ") cannot make voices from recordings");
+        }
+        if (cloning.cloningUnavailable() != null) {
+            throw new IllegalStateException(cloning.cloningUnavailable());
+        }
+        WavReader.Recording r = WavReader.read(recording);
+        String file = recording.getFileName().toString();
+        if (r.frames() == 0) {
+            throw new IllegalArgumentException(file + " holds no audio");
+        }
+        float[] mono = r.mono();
+        int keep = (int) Math.min(mono.length, Math.round(cloning.maxSeconds() * r.sampleRate()));
+        mono = Arrays.copyOf(mono, keep); // as upstream: the start of a long recording
+        double peak = 0;
+        for (float v : mono) {
+            if (!Float.isFinite(v)) {
+                throw new IllegalArgumentException(file + " holds samples that are not numbers (NaN or infinite)");
+            }
+            peak = Math.max(peak, Math.abs(v));
+        }
+        double seconds = mono.length / (double) r.sampleRate();
+        if (seconds < cloning.minSeconds()) {
+            throw new IllegalArgumentException(file + " is " + String.format(java.util.Locale.ROOT, "%.2f", seconds) + " s long; a voice needs at"
+                    + " least " + cloning.minSeconds() + " s of speech (" + cloning.maxSeconds() + " s at most are used)");
+        }
+        if (peak == 0) {
+            throw new IllegalArgumentException(file + " is silent");
+        }
+        float[] audio = r.sampleRate() == sampleRate() ? mono : Resampler.resample(mono, r.sampleRate(), sampleRate());
+        cloning.cloneVoice(audio, out, kernels);
+        return seconds;
     }
 
     /**

@@ -13,7 +13,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = SottoCli.Version.class,
         description = "On-device neural speech generation for the JVM.",
-        subcommands = {SayCommand.class, ServeCommand.class, VoicesCommand.class, SynthCommand.class, PhonemizeCommand.class, NormalizeCommand.class, ConvertCommand.class, BenchCommand.class, InspectCommand.class, QuantizeCommand.class,
+        subcommands = {SayCommand.class, ServeCommand.class, VoicesCommand.class, VoiceFromAudioCommand.class, SynthCommand.class, PhonemizeCommand.class, NormalizeCommand.class, ConvertCommand.class, BenchCommand.class, InspectCommand.class, QuantizeCommand.class,
                 SystemCommand.class, CommandLine.HelpCommand.class})
 public final class SottoCli implements Runnable {
 

@@ -90,6 +90,16 @@ final class VoicesCommand implements Callable<Integer> {
                 }
                 return 0;
             }
+            VoiceCatalog catalog;
+            try {
+                catalog = source.installer(home).catalog();
+            } catch (CatalogException e) {
+                throw new SottoCli.UserError(e.getMessage());
+            }
+            for (VoiceCatalog.Entry e : catalog.list(lang)) {
+                out.printf(Locale.ROOT, "%-40s %-7s %-8s %3d speaker%s %6.1f MB%s%n", e.key(), e.language(), e.quality(), e.speakers(),
+                        e.speakers() == 1 ? " " : "s", e.downloadBytes() / 1e6, here.contains(e.key()) ? "  installed" : "");
+            }
             // The Pocket TTS variants are known without the network (their configurations ship with sotto).
             boolean anyPocket = false;
             for (PocketInstaller.Variant v : source.pocket(home).variants()) {
@@ -101,16 +111,6 @@ final class VoicesCommand implements Callable<Integer> {
             }
             if (anyPocket) {
                 out.println("  (pocket-*: " + dev.sotto.pocket.convert.PocketImporter.ATTRIBUTION + ")");
-            }
-            VoiceCatalog catalog;
-            try {
-                catalog = source.installer(home).catalog();
-            } catch (CatalogException e) {
-                throw new SottoCli.UserError(e.getMessage());
-            }
-            for (VoiceCatalog.Entry e : catalog.list(lang)) {
-                out.printf(Locale.ROOT, "%-40s %-7s %-8s %3d speaker%s %6.1f MB%s%n", e.key(), e.language(), e.quality(), e.speakers(),
-                        e.speakers() == 1 ? " " : "s", e.downloadBytes() / 1e6, here.contains(e.key()) ? "  installed" : "");
             }
             return 0;
         }

@@ -98,6 +98,97 @@ class PocketCliTest {
         return out;
     }
 
+    /** A WAV of 16-bit stereo at 44.1 kHz: the same mono signal in both channels, resampled. */
+    static void writeStereo16(Path path, float[] mono24k) throws IOException {
+        float[] s = dev.sotto.audio.Resampler.resample(mono24k, 24000, 44100);
+        ByteBuffer b = ByteBuffer.allocate(44 + 4 * s.length).order(ByteOrder.LITTLE_ENDIAN);
+        b.putInt(0x46464952).putInt(36 + 4 * s.length).putInt(0x45564157).putInt(0x20746d66).putInt(16).putShort((short) 1)
+                .putShort((short) 2).putInt(44100).putInt(44100 * 4).putShort((short) 4).putShort((short) 16).putInt(0x61746164)
+                .putInt(4 * s.length);
+        for (float v : s) {
+            short q = dev.sotto.audio.Wav.toS16(v);
+            b.putShort(q).putShort(q);
+        }
+        Files.write(path, b.array());
+    }
+
+    private static double worstLayerSnr(Path made, Path want) throws IOException {
+        double worst = Double.POSITIVE_INFINITY;
+        try (var a = dev.sotto.safetensors.SafetensorsFile.open(want); var b = dev.sotto.safetensors.SafetensorsFile.open(made)) {
+            for (var t : a.tensors().values()) {
+                if (t.name().endsWith("/cache")) {
+                    worst = Math.min(worst, PocketFixtures.snrDb(a.floats(t), b.floats(b.require(t.name()))));
+                }
+            }
+        }
+        return worst;
+    }
+
+    @Test
+    void voiceFromAudioMakesUpstreamsVoiceAndSynthUsesIt() throws IOException {
+        float[] prompt = PocketFixtures.floats("tiny/voice_prompt.f32");
+        Path floatWav = dir.resolve("prompt-f32.wav");
+        dev.sotto.audio.Wav.write(floatWav, prompt, 24000, dev.sotto.audio.SampleFormat.F32);
+        Path stereo = dir.resolve("prompt-44k-stereo.wav");
+        writeStereo16(stereo, prompt);
+        Path want = PocketFixtures.file("tiny/voice.safetensors");
+        String model = converted("tiny").toString();
+        Path made = dir.resolve("made.safetensors");
+        SottoCliTest.Result r = SottoCliTest.run("voice-from-audio", "-m", model, floatWav.toString(), "-o", made.toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("--voice"), r.out());
+        double floatSnr = worstLayerSnr(made, want);
+        Path madeStereo = dir.resolve("made-stereo.safetensors");
+        r = SottoCliTest.run("voice-from-audio", "-m", model, stereo.toString(), "-o", madeStereo.toString());
+        assertEquals(0, r.code(), r.err());
+        double stereoSnr = worstLayerSnr(madeStereo, want);
+        System.out.printf(Locale.ROOT, "[pocket voice-from-audio] worst layer SNR against upstream's state: 24 kHz float WAV %.1f dB,"
+                + " 44.1 kHz 16-bit stereo WAV %.1f dB%n", floatSnr, stereoSnr);
+        assertTrue(floatSnr >= 60, "float WAV: " + floatSnr);
+        assertTrue(stereoSnr >= 40, "the converted recording gives nearly the same voice: " + stereoSnr);
+        Path wav = dir.resolve("in-made-voice.wav");
+        r = SottoCliTest.run("synth", "-m", model, "--text", "hello there", "--temperature", "0", "--eos-threshold", "1e9", "--no-normalize",
+                "--sample-format", "f32", "--voice", made.toString(), "-o", wav.toString());
+        assertEquals(0, r.code(), r.err());
+        float[] want16 = PocketFixtures.floats("tiny/short_voice_t0.audio.f32");
+        float[] got = wavFloats(wav);
+        assertEquals(want16.length, got.length);
+        assertTrue(PocketFixtures.snrDb(want16, got) >= 40, "speech in the made voice");
+    }
+
+    @Test
+    void badRecordingsGetOneClearErrorEach() throws IOException {
+        String model = converted("tiny").toString();
+        Path out = dir.resolve("bad.safetensors");
+        Path text = dir.resolve("notes.wav");
+        Files.writeString(text, "these are notes, not audio");
+        Path empty = dir.resolve("empty.wav");
+        dev.sotto.audio.Wav.write(empty, new float[0], 24000, dev.sotto.audio.SampleFormat.S16);
+        Path shortWav = dir.resolve("short.wav");
+        dev.sotto.audio.Wav.write(shortWav, new float[2400], 24000, dev.sotto.audio.SampleFormat.S16);
+        Path nan = dir.resolve("nan.wav");
+        float[] withNan = new float[24000];
+        withNan[100] = Float.NaN;
+        dev.sotto.audio.Wav.write(nan, withNan, 24000, dev.sotto.audio.SampleFormat.F32);
+        Path silent = dir.resolve("silent.wav");
+        dev.sotto.audio.Wav.write(silent, new float[24000], 24000, dev.sotto.audio.SampleFormat.S16);
+        String[][] cases = {{text.toString(), "not a WAV file"}, {empty.toString(), "holds no audio"}, {shortWav.toString(), "at least 0.25 s"},
+            {nan.toString(), "not numbers"}, {silent.toString(), "silent"}, {dir.resolve("absent.wav").toString(), "no such file"}};
+        for (String[] c : cases) {
+            SottoCliTest.Result r = SottoCliTest.run("voice-from-audio", "-m", model, c[0], "-o", out.toString());
+            assertEquals(1, r.code(), c[0]);
+            assertTrue(r.err().contains(c[1]) && !r.err().contains("\tat "), c[0] + ": " + r.err());
+        }
+        assertFalse(Files.exists(out));
+        if (FixtureFiles.available("pocket", "mid/model.safetensors")) {
+            Path floatWav = dir.resolve("p.wav");
+            dev.sotto.audio.Wav.write(floatWav, PocketFixtures.floats("tiny/voice_prompt.f32"), 24000, dev.sotto.audio.SampleFormat.F32);
+            SottoCliTest.Result r = SottoCliTest.run("voice-from-audio", "-m", converted("mid").toString(), floatWav.toString(), "-o", out.toString());
+            assertEquals(1, r.code());
+            assertTrue(r.err().contains("no Mimi encoder") && r.err().contains("kyutai/pocket-tts"), r.err());
+        }
+    }
+
     @Test
     void badInputsGetOneLine() throws IOException {
         Path tokenizer = PocketFixtures.file("tokenizer.model");

@@ -83,6 +83,45 @@ final class PocketLayers {
                 first, stages, last, steps);
     }
 
+    /** The Mimi encoder, for voices from recordings (its weights must be in the file). */
+    static MimiEncoder mimiEncoder(PocketWeights w, PocketConfig c) throws GgufFormatException {
+        PocketConfig.Mimi m = c.mimi();
+        PocketConfig.Seanet s = m.seanet();
+        PocketConfig.MimiTransformer t = m.transformer();
+        String ep = "mimi.encoder.model.";
+        boolean replicate = s.padMode().equals("replicate");
+        int index = 0;
+        StreamingConv.Conv first = conv(w, ep + index++ + ".conv", s.channels(), s.nFilters(), s.kernelSize(), 1, 1, replicate);
+        int mult = 1;
+        List<MimiEncoder.Stage> stages = new ArrayList<>();
+        int[] ratios = s.ratios();
+        for (int i = ratios.length - 1; i >= 0; i--) {
+            int dim = mult * s.nFilters();
+            List<MimiDecoder.ResBlock> blocks = new ArrayList<>();
+            for (int j = 0; j < s.nResidualLayers(); j++) {
+                int hidden = dim / s.compress();
+                int dilation = (int) Math.pow(s.dilationBase(), j);
+                String bp = ep + index++ + ".block.";
+                blocks.add(new MimiDecoder.ResBlock(conv(w, bp + "1.conv", dim, hidden, s.residualKernelSize(), 1, dilation, replicate),
+                        conv(w, bp + "3.conv", hidden, dim, 1, 1, 1, replicate)));
+            }
+            index++; // ELU
+            stages.add(new MimiEncoder.Stage(blocks, conv(w, ep + index++ + ".conv", dim, 2 * dim, 2 * ratios[i], ratios[i], 1, replicate)));
+            mult *= 2;
+        }
+        index++; // ELU
+        StreamingConv.Conv last = conv(w, ep + index + ".conv", mult * s.nFilters(), s.dimension(), s.lastKernelSize(), 1, 1, replicate);
+        String tp = "mimi.encoder_transformer.";
+        Linear inputProj = w.has(tp + "input_proj.weight") ? w.weightOnly(tp + "input_proj.weight") : null;
+        Linear outputProj = w.has(tp + "output_projs.0.weight") ? w.weightOnly(tp + "output_projs.0.weight") : null;
+        Transformer transformer = transformer(w, tp + "transformer.layers.", t.numLayers(), t.dModel(), t.layerScale() > 0, t.numHeads(),
+                t.maxPeriod(), t.context());
+        int steps = m.stepsPerLatent();
+        // Upstream pads the downsampling by repeating the first sample, whatever the SEANet's pad mode.
+        StreamingConv.Conv downsample = conv(w, "mimi.downsample.conv.conv", s.dimension(), m.innerDim(), 2 * steps, steps, 1, true);
+        return new MimiEncoder(first, stages, last, inputProj, transformer, outputProj, downsample);
+    }
+
     static StreamingConv.Conv conv(PocketWeights w, String prefix, int in, int out, int kernel, int stride, int dilation, boolean replicate)
             throws GgufFormatException {
         return new StreamingConv.Conv(in, out, kernel, stride, dilation, w.matrix(prefix + ".weight"),

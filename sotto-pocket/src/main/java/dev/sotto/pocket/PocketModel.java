@@ -11,6 +11,7 @@ import dev.sotto.model.ModelParameter;
 import dev.sotto.model.SpeechModel;
 import dev.sotto.model.TextInput;
 import dev.sotto.model.Utterance;
+import dev.sotto.model.VoiceCloning;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.DirectoryStream;
@@ -34,12 +35,14 @@ import java.util.Map;
  * voice states in the directory {@code MODEL.voices/} beside the model file, and a voice may also be given as a file;
  * low power skips every other transformer layer of FlowLM.
  */
-public final class PocketModel implements SpeechModel {
+public final class PocketModel implements SpeechModel, VoiceCloning {
     public static final String ARCHITECTURE = "pocket-tts";
     /** Metadata: the default preset voice's name (may be absent). */
     static final String DEFAULT_VOICE = "pocket.default_voice";
     /** Metadata: language tags, as written by the importer. */
     static final String LANGUAGE = "pocket.language";
+    /** Metadata: whether the file holds the Mimi encoder (voices from recordings). */
+    static final String HAS_ENCODER = "pocket.has_encoder";
     /** Metadata: credit and licence terms. */
     static final String ATTRIBUTION = "pocket.attribution";
 
@@ -53,6 +56,7 @@ public final class PocketModel implements SpeechModel {
     private final SentencePieceTokenizer tokenizer;
     private final FlowLm flowLm;
     private final MimiDecoder mimi;
+    private final MimiEncoder encoder;   // null without the encoder's weights
     private final Path voicesDir;        // preset voices, or null
     private final ModelInfo info;
     private final Map<String, CachedVoice> voices = new LinkedHashMap<>();
@@ -75,6 +79,8 @@ public final class PocketModel implements SpeechModel {
         PocketWeights w = new PocketWeights(file, PocketLayout.decoder(config));
         this.flowLm = PocketLayers.flowLm(w, config);
         this.mimi = PocketLayers.mimiDecoder(w, config);
+        boolean hasEncoder = file.get(HAS_ENCODER).map(v -> v.type() == dev.sotto.gguf.GgufValueType.BOOL && v.asBool()).orElse(false);
+        this.encoder = hasEncoder ? PocketLayers.mimiEncoder(new PocketWeights(file, PocketLayout.encoder(config)), config) : null;
         this.voicesDir = source == null ? null : companionDir(source);
         this.info = info(file, config, presetVoices(voicesDir));
     }
@@ -203,8 +209,9 @@ public final class PocketModel implements SpeechModel {
         Path path;
         if (name.toLowerCase(Locale.ROOT).endsWith(".safetensors")) {
             path = Path.of(name);
-        } else if (info.voices().contains(name)) {
-            path = voicesDir.resolve(name + ".safetensors");
+        } else if (voicesDir != null && name.matches("[A-Za-z0-9][A-Za-z0-9_.-]{0,127}") && !name.contains("..")
+                && Files.isRegularFile(voicesDir.resolve(name + ".safetensors"))) {
+            path = voicesDir.resolve(name + ".safetensors"); // a preset, or a voice file placed there since the model was loaded
         } else {
             throw new IllegalArgumentException("no voice '" + name + "' for " + info.name() + (info.voices().isEmpty()
                     ? " (it has no preset voices; pass a voice file, VOICE.safetensors)" : "; its voices are " + String.join(", ", info.voices())));
@@ -234,6 +241,68 @@ public final class PocketModel implements SpeechModel {
         } catch (IOException e) {
             throw new IllegalArgumentException("cannot read voice " + path.getFileName() + ": " + e.getMessage(), e);
         }
+    }
+
+    // ---------------------------------------------------------------- voices from recordings
+
+    /** Shortest recording taken: a quarter of a second. */
+    static final double MIN_RECORDING_SECONDS = 0.25;
+    /** Longest used: upstream keeps the first 30 seconds. */
+    static final double MAX_RECORDING_SECONDS = 30;
+
+    @Override
+    public double minSeconds() {
+        return MIN_RECORDING_SECONDS;
+    }
+
+    @Override
+    public double maxSeconds() {
+        return MAX_RECORDING_SECONDS;
+    }
+
+    @Override
+    public String cloningUnavailable() {
+        return encoder != null ? null : "this model file has no Mimi encoder, so it cannot make voices from recordings: Kyutai publishes it"
+                + " in the gated repository kyutai/pocket-tts (accept the terms on Hugging Face, download model.safetensors from there and"
+                + " convert that); the public repository has the preset voices only";
+    }
+
+    /**
+     * The voice of a recording (mono, at the model's rate): Mimi-encoded to latents, projected to the transformer's
+     * width ({@code speaker_proj_weight}), after the learned {@code bos_before_voice} where the model has one, and run
+     * through FlowLM: the attention cache it leaves is the voice.
+     */
+    public VoiceState voiceFromRecording(float[] samples, Kernels k) {
+        if (encoder == null) {
+            throw new IllegalStateException(cloningUnavailable());
+        }
+        int[] n = new int[1];
+        float[] latents = encoder.encode(k, samples, n);
+        float[] conditioning = flowLm.speakerProj.apply(k, latents, n[0]);
+        int d = flowLm.width();
+        float[] rows = conditioning;
+        int count = n[0];
+        if (flowLm.bosBeforeVoice != null) {
+            rows = new float[(count + 1) * d];
+            System.arraycopy(flowLm.bosBeforeVoice, 0, rows, 0, d);
+            System.arraycopy(conditioning, 0, rows, d, count * d);
+            count++;
+        }
+        Transformer t = flowLm.transformer;
+        KvCache cache = t.newCache(count);
+        t.forward(k, rows, count, cache, null);
+        float[][] keys = new float[t.layerCount()][];
+        float[][] values = new float[t.layerCount()][];
+        for (int l = 0; l < keys.length; l++) {
+            keys[l] = java.util.Arrays.copyOf(cache.keys(l), count * d);
+            values[l] = java.util.Arrays.copyOf(cache.values(l), count * d);
+        }
+        return new VoiceState(keys, values, count, t.heads, t.headDim);
+    }
+
+    @Override
+    public void cloneVoice(float[] samples, Path out, Kernels k) throws IOException {
+        voiceFromRecording(samples, k).write(out);
     }
 
     @Override
