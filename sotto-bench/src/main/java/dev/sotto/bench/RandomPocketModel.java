@@ -25,8 +25,9 @@ import java.util.SplittableRandom;
  * activations stay in a normal range (matrices N(0, 1/fan-in), norms 1, biases 0, layer scales 0.01, the flow head's
  * frequencies as upstream computes them).
  *
- * <p>Usage: {@code RandomPocketModel VARIANT TOKENIZER.model OUT.gguf [TYPE] [SEED]}; the tokenizer must have the
- * variant's n_bins pieces (the fixtures' tokenizer.model has 4000).
+ * <p>Usage: {@code RandomPocketModel VARIANT TOKENIZER.model OUT.gguf [TYPE] [SEED] [encoder]}; the tokenizer must have the
+ * variant's n_bins pieces (the fixtures' tokenizer.model has 4000); {@code encoder} adds the Mimi encoder's weights (as
+ * the gated repository has them), for timing voices made from recordings.
  */
 public final class RandomPocketModel {
     private RandomPocketModel() {
@@ -39,12 +40,17 @@ public final class RandomPocketModel {
         }
         GgmlType type = args.length > 3 ? GgmlType.parse(args[3]) : GgmlType.F32;
         long seed = args.length > 4 ? Long.parseLong(args[4]) : 1;
+        boolean encoder = args.length > 5 && args[5].equals("encoder");
         Path out = Path.of(args[2]);
         var tree = PocketConfigs.variant(args[0]);
         PocketConfig config = PocketConfigs.parse(tree, "variant " + args[0]);
         Path weights = Files.createTempFile("sotto-random-pocket-", ".safetensors");
         try {
-            long params = write(PocketLayout.decoder(config), weights, seed);
+            Map<String, long[]> layout = new java.util.LinkedHashMap<>(PocketLayout.decoder(config));
+            if (encoder) {
+                layout.putAll(PocketLayout.encoder(config));
+            }
+            long params = write(layout, weights, seed);
             PocketImporter.Report r = PocketImporter.convert(new PocketImporter.Source(weights, tree, "variant " + args[0], Path.of(args[1]),
                     "random-" + args[0], PocketConfigs.language(args[0]), null), out, type);
             System.out.printf("%s: random %s (%,d parameters), %d tensors %s, %,d bytes%n", out.getFileName(), args[0], params, r.tensors(),
