@@ -7,15 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import dev.sotto.gguf.GgufFile;
 import dev.sotto.pocket.PocketFixtures;
 import dev.sotto.pocket.PocketModel;
 import dev.sotto.pocket.convert.PocketConfigs;
 import dev.sotto.tensor.GgmlType;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -24,7 +21,6 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -38,8 +34,7 @@ class PocketInstallerTest {
     @TempDir
     Path dir;
 
-    private HttpServer server;
-    private final Map<String, byte[]> files = new ConcurrentHashMap<>();
+    private LocalFileServer server;
     private final Map<String, String> wrongDigest = new ConcurrentHashMap<>();
     private VoiceHome home;
     private PocketInstaller.Variant tiny;
@@ -50,31 +45,24 @@ class PocketInstallerTest {
         config.put("weights_path_without_voice_cloning", "hf://kyutai/test/languages/tiny/model.safetensors@rev1");
         ((ObjectNode) config.path("flow_lm").path("lookup_table")).put("tokenizer_path", "hf://kyutai/test/languages/tiny/tokenizer.model@rev1");
         tiny = PocketInstaller.variant("tiny", config);
+        server = new LocalFileServer("resolve", this::hubHeaders);
+        Map<String, byte[]> files = server.files;
         files.put("rev1/languages/tiny/model.safetensors", Files.readAllBytes(PocketFixtures.file("tiny/model.safetensors")));
         files.put("rev1/languages/tiny/tokenizer.model", Files.readAllBytes(PocketFixtures.file("tokenizer.model")));
         byte[] voice = Files.readAllBytes(PocketFixtures.file("tiny/voice.safetensors"));
         files.put("rev1/languages/tiny/embeddings/alba.safetensors", voice);
         files.put("rev1/languages/tiny/embeddings/marius.safetensors", voice);
-        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 16);
-        server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
-        server.createContext("/resolve/", this::serve);
-        server.start();
         home = new VoiceHome(dir.resolve("home"));
     }
 
     @AfterEach
     void stop() {
-        server.stop(0);
+        server.close();
     }
 
-    private void serve(HttpExchange ex) throws IOException {
-        String path = ex.getRequestURI().getPath().substring("/resolve/".length());
-        byte[] body = files.get(path);
-        if (body == null) {
-            ex.sendResponseHeaders(404, -1);
-            ex.close();
-            return;
-        }
+    /** Size and SHA-256 as Hugging Face states them for files stored with LFS. */
+    private void hubHeaders(String path, HttpExchange ex) {
+        byte[] body = server.files.get(path);
         try {
             String sha = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(body));
             ex.getResponseHeaders().set("X-Linked-Etag", "\"" + wrongDigest.getOrDefault(path, sha) + "\"");
@@ -82,14 +70,10 @@ class PocketInstallerTest {
         } catch (java.security.NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
-        ex.sendResponseHeaders(200, body.length);
-        try (OutputStream out = ex.getResponseBody()) {
-            out.write(body);
-        }
     }
 
     private PocketInstaller installer() {
-        return new PocketInstaller(home, "http://127.0.0.1:" + server.getAddress().getPort() + "/resolve", Duration.ofSeconds(5), List.of(tiny));
+        return new PocketInstaller(home, server.url(), Duration.ofSeconds(5), List.of(tiny));
     }
 
     @Test

@@ -6,25 +6,19 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import dev.sotto.gguf.GgufFile;
 import dev.sotto.tensor.GgmlType;
 import dev.sotto.vits.VitsModel;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -35,17 +29,10 @@ import org.junit.jupiter.api.io.TempDir;
 class VoiceInstallerTest {
     @TempDir
     Path dir;
-    private HttpServer server;
+    private LocalFileServer server;
     private VoiceHome home;
     private byte[] onnx;
     private byte[] config;
-    /** Files served, by path below the root. */
-    private final Map<String, byte[]> files = new ConcurrentHashMap<>();
-    /** Paths whose next transfer breaks off halfway. */
-    private final Map<String, Boolean> truncateOnce = new ConcurrentHashMap<>();
-    /** Paths that send a little, then stall. */
-    private final Map<String, Boolean> stall = new ConcurrentHashMap<>();
-    private final List<String> rangeRequests = new ArrayList<>();
 
     static Path fixture(String name) {
         return dev.sotto.onnx.testing.PiperFixtures.onnx("tiny-r2").resolveSibling(name);
@@ -77,64 +64,24 @@ class VoiceInstallerTest {
                 + entry("en_GB-bad-low", "en_GB", "en/en_GB/bad/low", onnx, "0123456789abcdef0123456789abcdef", config) + ","
                 + entry("de_DE-gone-low", "de_DE", "de/de_DE/gone/low", onnx, md5(onnx), config) + ","
                 + entry("fr_FR-slow-low", "fr_FR", "fr/fr_FR/slow/low", onnx, md5(onnx), config) + "}";
+        server = new LocalFileServer("repo");
+        Map<String, byte[]> files = server.files;
         files.put("voices.json", catalog.getBytes(StandardCharsets.UTF_8));
         for (String d : new String[] {"en/en_US/tiny/medium/en_US-tiny-medium", "en/en_GB/bad/low/en_GB-bad-low", "fr/fr_FR/slow/low/fr_FR-slow-low"}) {
             files.put(d + ".onnx", onnx);
             files.put(d + ".onnx.json", config);
         }
-        stall.put("fr/fr_FR/slow/low/fr_FR-slow-low.onnx", true);
-        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 16);
-        server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
-        server.createContext("/repo/", this::serve);
-        server.start();
+        server.stall.put("fr/fr_FR/slow/low/fr_FR-slow-low.onnx", true);
         home = new VoiceHome(dir.resolve("home"));
     }
 
     @AfterEach
     void stop() {
-        server.stop(0);
-    }
-
-    private void serve(HttpExchange ex) throws IOException {
-        String path = ex.getRequestURI().getPath().substring("/repo/".length());
-        byte[] body = files.get(path);
-        if (body == null) {
-            ex.sendResponseHeaders(404, -1);
-            ex.close();
-            return;
-        }
-        String range = ex.getRequestHeaders().getFirst("Range");
-        int from = 0;
-        if (range != null) {
-            synchronized (rangeRequests) {
-                rangeRequests.add(path + " " + range);
-            }
-            from = Integer.parseInt(range.replaceAll("bytes=(\\d+)-", "$1"));
-            ex.getResponseHeaders().set("Content-Range", "bytes " + from + "-" + (body.length - 1) + "/" + body.length);
-            ex.sendResponseHeaders(206, body.length - from);
-        } else {
-            ex.sendResponseHeaders(200, body.length);
-        }
-        try (OutputStream out = ex.getResponseBody()) {
-            if (stall.containsKey(path)) {
-                out.write(body, 0, 100);
-                out.flush();
-                Thread.sleep(5000);
-                return;
-            }
-            if (truncateOnce.remove(path) != null) {
-                out.write(body, from, (body.length - from) / 2);
-                out.flush();
-                throw new IOException("connection dropped on purpose"); // the exchange is cut off mid-body
-            }
-            out.write(body, from, body.length - from);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        server.close();
     }
 
     private VoiceInstaller installer(Duration stallTimeout) {
-        return new VoiceInstaller(home, "http://127.0.0.1:" + server.getAddress().getPort() + "/repo", stallTimeout);
+        return new VoiceInstaller(home, server.url(), stallTimeout);
     }
 
     private void assertNothingInstalled() throws IOException {
@@ -185,7 +132,7 @@ class VoiceInstallerTest {
 
     @Test
     void aTruncatedTransferResumesWithARangeRequest() throws Exception {
-        truncateOnce.put("en/en_US/tiny/medium/en_US-tiny-medium.onnx", true);
+        server.truncateOnce.put("en/en_US/tiny/medium/en_US-tiny-medium.onnx", true);
         VoiceInstaller installer = installer(Duration.ofSeconds(5));
         CatalogException e = assertThrows(CatalogException.class, () -> installer.install("en_US-tiny-medium", GgmlType.Q8_0, false,
                 VoiceInstaller.Progress.NONE));
@@ -194,7 +141,7 @@ class VoiceInstallerTest {
         long partial = Files.size(dir.resolve("home/downloads/en_US-tiny-medium/en_US-tiny-medium.onnx.part"));
         assertTrue(partial > 0 && partial < onnx.length, "kept " + partial + " bytes to resume from");
         installer.install("en_US-tiny-medium", GgmlType.Q8_0, false, VoiceInstaller.Progress.NONE);
-        assertEquals(List.of("en/en_US/tiny/medium/en_US-tiny-medium.onnx bytes=" + partial + "-"), rangeRequests);
+        assertEquals(List.of("en/en_US/tiny/medium/en_US-tiny-medium.onnx bytes=" + partial + "-"), server.rangeRequests);
         assertEquals(List.of("en_US-tiny-medium"), home.installedNames());
     }
 
