@@ -44,19 +44,7 @@ class PocketCliTest {
     }
 
     static Stream<Arguments> deterministicCases() throws IOException {
-        List<Arguments> out = new ArrayList<>();
-        for (String set : List.of("tiny", "mid")) {
-            if (!FixtureFiles.available("pocket", set + "/cases.json")) {
-                out.add(Arguments.of(set, "(the " + set + " set)"));
-                continue;
-            }
-            for (JsonNode c : PocketFixtures.json(set + "/cases.json").get("cases")) {
-                if (c.get("settings").get("temp").asDouble() == 0 && !c.get("files").has("noise")) {
-                    out.add(Arguments.of(set, c.get("name").asText()));
-                }
-            }
-        }
-        return out.stream();
+        return PocketFixtures.cases(c -> c.get("settings").get("temp").asDouble() == 0 && !c.get("files").has("noise"));
     }
 
     @ParameterizedTest(name = "{0} {1}")

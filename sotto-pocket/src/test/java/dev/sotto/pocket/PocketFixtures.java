@@ -50,6 +50,27 @@ public final class PocketFixtures {
         return PocketModel.load(dev.sotto.gguf.GgufFile.open(gguf(set, type)), null);
     }
 
+    /**
+     * (set, case name) of every case of the tiny and mid sets that {@code which} accepts; a set that is absent gives one
+     * placeholder case, which the test then skips with the reason.
+     */
+    public static java.util.stream.Stream<org.junit.jupiter.params.provider.Arguments> cases(java.util.function.Predicate<JsonNode> which)
+            throws IOException {
+        java.util.List<org.junit.jupiter.params.provider.Arguments> out = new java.util.ArrayList<>();
+        for (String set : java.util.List.of("tiny", "mid")) {
+            if (!FixtureFiles.available("pocket", set + "/cases.json")) {
+                out.add(org.junit.jupiter.params.provider.Arguments.of(set, "(the " + set + " set)"));
+                continue;
+            }
+            for (JsonNode c : json(set + "/cases.json").get("cases")) {
+                if (which.test(c)) {
+                    out.add(org.junit.jupiter.params.provider.Arguments.of(set, c.get("name").asText()));
+                }
+            }
+        }
+        return out.stream();
+    }
+
     public static JsonNode json(String name) throws IOException {
         return new ObjectMapper().readTree(file(name).toFile());
     }

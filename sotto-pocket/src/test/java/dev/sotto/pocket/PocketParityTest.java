@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.sotto.kernel.Kernels;
 import dev.sotto.tensor.GgmlType;
-import dev.sotto.testing.FixtureFiles;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -44,17 +43,7 @@ class PocketParityTest {
 
     /** Every case of both sets; a case whose files are absent is skipped (with the reason) when run. */
     static Stream<Arguments> cases() throws IOException {
-        List<Arguments> out = new ArrayList<>();
-        for (String set : List.of("tiny", "mid")) {
-            if (!FixtureFiles.available("pocket", set + "/cases.json")) {
-                out.add(Arguments.of(set, "(the " + set + " set)"));
-                continue;
-            }
-            for (JsonNode c : PocketFixtures.json(set + "/cases.json").get("cases")) {
-                out.add(Arguments.of(set, c.get("name").asText()));
-            }
-        }
-        return out.stream();
+        return PocketFixtures.cases(c -> true);
     }
 
     static JsonNode caseOf(String set, String name) throws IOException {
