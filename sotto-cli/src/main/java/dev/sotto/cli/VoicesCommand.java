@@ -90,15 +90,14 @@ final class VoicesCommand implements Callable<Integer> {
                 }
                 return 0;
             }
-            VoiceCatalog catalog;
+            String piperUnavailable = null;
             try {
-                catalog = source.installer(home).catalog();
+                for (VoiceCatalog.Entry e : source.installer(home).catalog().list(lang)) {
+                    out.printf(Locale.ROOT, "%-40s %-7s %-8s %3d speaker%s %6.1f MB%s%n", e.key(), e.language(), e.quality(), e.speakers(),
+                            e.speakers() == 1 ? " " : "s", e.downloadBytes() / 1e6, here.contains(e.key()) ? "  installed" : "");
+                }
             } catch (CatalogException e) {
-                throw new SottoCli.UserError(e.getMessage());
-            }
-            for (VoiceCatalog.Entry e : catalog.list(lang)) {
-                out.printf(Locale.ROOT, "%-40s %-7s %-8s %3d speaker%s %6.1f MB%s%n", e.key(), e.language(), e.quality(), e.speakers(),
-                        e.speakers() == 1 ? " " : "s", e.downloadBytes() / 1e6, here.contains(e.key()) ? "  installed" : "");
+                piperUnavailable = e.getMessage(); // still list the Pocket TTS variants, then say why Piper's are missing
             }
             // The Pocket TTS variants are known without the network (their configurations ship with sotto).
             boolean anyPocket = false;
@@ -111,6 +110,10 @@ final class VoicesCommand implements Callable<Integer> {
             }
             if (anyPocket) {
                 out.println("  (pocket-*: " + dev.sotto.pocket.convert.PocketImporter.ATTRIBUTION + ")");
+            }
+            out.flush();
+            if (piperUnavailable != null) {
+                throw new SottoCli.UserError("Piper's catalog is unavailable: " + piperUnavailable);
             }
             return 0;
         }

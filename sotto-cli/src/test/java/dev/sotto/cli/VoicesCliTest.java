@@ -94,6 +94,7 @@ class VoicesCliTest {
         SottoCliTest.Result offline = SottoCliTest.run("voices", "list", "--base-url", "http://127.0.0.1:9");
         assertEquals(1, offline.code());
         assertTrue(offline.err().contains("cannot reach"), offline.err());
+        assertTrue(offline.out().contains("pocket-english_2026-04"), "the Pocket TTS variants are listed offline: " + offline.out());
     }
 
     @Test
