@@ -15,6 +15,17 @@ import java.util.List;
 final class MimiDecoder {
     /** A SEANet residual block: ELU, conv (k, dilation), ELU, conv (1x1), plus the input. */
     record ResBlock(StreamingConv.Conv first, StreamingConv.Conv second) {
+        /** x += second(elu(first(elu(x)))) for x [channels, length], each convolution with its carried state. */
+        void addTo(Kernels k, float[] x, int length, StreamingConv.State firstState, StreamingConv.State secondState) {
+            float[] v = x.clone();
+            Norms.elu(v, v.length);
+            v = first.apply(k, v, length, firstState);
+            Norms.elu(v, v.length);
+            v = second.apply(k, v, length, secondState);
+            for (int i = 0; i < x.length; i++) {
+                x[i] += v[i];
+            }
+        }
     }
 
     /** One upsampling stage: ELU, transposed conv, residual blocks. */
@@ -25,24 +36,20 @@ final class MimiDecoder {
     private final float[] embMean;
     private final Linear outputProj;              // quantizer: latent -> outer
     private final StreamingConv.Transposed upsample;
-    private final Linear inputProj;               // null when the transformer's width is the SEANet's
-    private final Transformer transformer;
-    private final Linear outputProjT;             // null likewise
+    private final ProjectedTransformer transformer;
     private final StreamingConv.Conv first;
     private final List<Stage> stages;
     private final StreamingConv.Conv last;
     final int stepsPerLatent;
     final int samplesPerLatent;
 
-    MimiDecoder(float[] embStd, float[] embMean, Linear outputProj, StreamingConv.Transposed upsample, Linear inputProj, Transformer transformer,
-                Linear outputProjT, StreamingConv.Conv first, List<Stage> stages, StreamingConv.Conv last, int stepsPerLatent) {
+    MimiDecoder(float[] embStd, float[] embMean, Linear outputProj, StreamingConv.Transposed upsample, ProjectedTransformer transformer,
+                StreamingConv.Conv first, List<Stage> stages, StreamingConv.Conv last, int stepsPerLatent) {
         this.embStd = embStd;
         this.embMean = embMean;
         this.outputProj = outputProj;
         this.upsample = upsample;
-        this.inputProj = inputProj;
         this.transformer = transformer;
-        this.outputProjT = outputProjT;
         this.first = first;
         this.stages = List.copyOf(stages);
         this.last = last;
@@ -91,18 +98,9 @@ final class MimiDecoder {
         }
         float[] q = outputProj.apply(k, z, n);                       // [n, outer]
         int outer = outputProj.out();
-        float[] x = upsample.apply(k, Linear.transpose(q, n, outer), n, state.up); // [outer, n * steps]
+        float[] x = upsample.apply(k, Linear.transpose(q, n, outer), n, state.up); // [dim, n * steps]
         int t = n * stepsPerLatent;
-        float[] rows = Linear.transpose(x, outer, t);                // [t, outer]
-        if (inputProj != null) {
-            rows = inputProj.apply(k, rows, t);
-        }
-        transformer.forward(k, rows, t, state.cache, null);
-        if (outputProjT != null) {
-            rows = outputProjT.apply(k, rows, t);
-        }
-        int width = outputProjT != null ? outputProjT.out() : transformer.dModel;
-        x = Linear.transpose(rows, t, width);                        // [dim, t]
+        x = transformer.apply(k, x, upsample.out(), t, state.cache);  // [dim, t]
         x = first.apply(k, x, t, state.firstConv);
         int length = t;
         for (int s = 0; s < stages.size(); s++) {
@@ -112,15 +110,7 @@ final class MimiDecoder {
             length *= stage.up().stride();
             StreamingConv.State[] bs = state.blocks.get(s);
             for (int b = 0; b < stage.blocks().size(); b++) {
-                ResBlock block = stage.blocks().get(b);
-                float[] v = x.clone();
-                Norms.elu(v, v.length);
-                v = block.first().apply(k, v, length, bs[2 * b]);
-                Norms.elu(v, v.length);
-                v = block.second().apply(k, v, length, bs[2 * b + 1]);
-                for (int i = 0; i < x.length; i++) {
-                    x[i] += v[i];
-                }
+                stage.blocks().get(b).addTo(k, x, length, bs[2 * b], bs[2 * b + 1]);
             }
         }
         Norms.elu(x, x.length);

@@ -18,20 +18,16 @@ final class MimiEncoder {
     private final StreamingConv.Conv first;
     private final List<Stage> stages;
     private final StreamingConv.Conv last;
-    private final Linear inputProj;
-    private final Transformer transformer;
-    private final Linear outputProj;
+    private final ProjectedTransformer transformer;
     private final StreamingConv.Conv downsample;
     final int samplesPerLatent;
 
-    MimiEncoder(StreamingConv.Conv first, List<Stage> stages, StreamingConv.Conv last, Linear inputProj, Transformer transformer,
-                Linear outputProj, StreamingConv.Conv downsample) {
+    MimiEncoder(StreamingConv.Conv first, List<Stage> stages, StreamingConv.Conv last, ProjectedTransformer transformer,
+                StreamingConv.Conv downsample) {
         this.first = first;
         this.stages = List.copyOf(stages);
         this.last = last;
-        this.inputProj = inputProj;
         this.transformer = transformer;
-        this.outputProj = outputProj;
         this.downsample = downsample;
         int hop = 1;
         for (Stage s : stages) {
@@ -48,14 +44,7 @@ final class MimiEncoder {
         x = first.apply(k, x, length, first.newState());
         for (Stage s : stages) {
             for (MimiDecoder.ResBlock block : s.blocks()) {
-                float[] v = x.clone();
-                Norms.elu(v, v.length);
-                v = block.first().apply(k, v, length, block.first().newState());
-                Norms.elu(v, v.length);
-                v = block.second().apply(k, v, length, block.second().newState());
-                for (int i = 0; i < x.length; i++) {
-                    x[i] += v[i];
-                }
+                block.addTo(k, x, length, block.first().newState(), block.second().newState());
             }
             Norms.elu(x, x.length);
             x = s.down().apply(k, x, length, s.down().newState());
@@ -63,17 +52,7 @@ final class MimiEncoder {
         }
         Norms.elu(x, x.length);
         x = last.apply(k, x, length, last.newState());
-        int dim = last.out();
-        float[] rows = Linear.transpose(x, dim, length);
-        if (inputProj != null) {
-            rows = inputProj.apply(k, rows, length);
-        }
-        transformer.forward(k, rows, length, transformer.newCache(length), null);
-        if (outputProj != null) {
-            rows = outputProj.apply(k, rows, length);
-        }
-        int width = outputProj != null ? outputProj.out() : transformer.dModel;
-        x = Linear.transpose(rows, length, width);
+        x = transformer.apply(k, x, last.out(), length, transformer.newCache(length));
         x = downsample.apply(k, x, length, downsample.newState());
         latentCount[0] = length / downsample.stride();
         return Linear.transpose(x, downsample.out(), latentCount[0]);

@@ -39,7 +39,6 @@ final class PocketLayers {
     static MimiDecoder mimiDecoder(PocketWeights w, PocketConfig c) throws GgufFormatException {
         PocketConfig.Mimi m = c.mimi();
         PocketConfig.Seanet s = m.seanet();
-        PocketConfig.MimiTransformer t = m.transformer();
         int dim = s.dimension();
         int steps = m.stepsPerLatent();
         if (s.channels() != 1) {
@@ -49,11 +48,7 @@ final class PocketLayers {
         // Depthwise: in = outer dim, out = dim, groups = dim, kernel 2 x stride.
         StreamingConv.Transposed upsample = new StreamingConv.Transposed(m.outerDim(), dim, 2 * steps, steps, dim,
                 w.matrix("mimi.upsample.convtr.convtr.weight"), null);
-        String tp = "mimi.decoder_transformer.";
-        Linear inputProj = w.has(tp + "input_proj.weight") ? w.weightOnly(tp + "input_proj.weight") : null;
-        Linear outputProj = w.has(tp + "output_projs.0.weight") ? w.weightOnly(tp + "output_projs.0.weight") : null;
-        Transformer transformer = transformer(w, tp + "transformer.layers.", t.numLayers(), t.dModel(), t.layerScale() > 0, t.numHeads(),
-                t.maxPeriod(), t.context());
+        ProjectedTransformer transformer = mimiTransformer(w, "mimi.decoder_transformer.", m.transformer());
         boolean replicate = s.padMode().equals("replicate");
         int mult = 1 << s.ratios().length;
         int index = 0;
@@ -68,26 +63,21 @@ final class PocketLayers {
                     w.vector(up + ".bias"));
             List<MimiDecoder.ResBlock> blocks = new ArrayList<>();
             for (int j = 0; j < s.nResidualLayers(); j++) {
-                int hidden = in / 2 / s.compress();
-                int dilation = (int) Math.pow(s.dilationBase(), j);
-                String bp = dp + index++ + ".block.";
-                blocks.add(new MimiDecoder.ResBlock(conv(w, bp + "1.conv", in / 2, hidden, s.residualKernelSize(), 1, dilation, replicate),
-                        conv(w, bp + "3.conv", hidden, in / 2, 1, 1, 1, replicate)));
+                blocks.add(resBlock(w, dp + index++ + ".block.", in / 2, j, s));
             }
             stages.add(new MimiDecoder.Stage(convtr, blocks));
             mult /= 2;
         }
         index++; // ELU
         StreamingConv.Conv last = conv(w, dp + index + ".conv", s.nFilters(), s.channels(), s.lastKernelSize(), 1, 1, replicate);
-        return new MimiDecoder(w.vector("flow_lm.emb_std"), w.vector("flow_lm.emb_mean"), quantizer, upsample, inputProj, transformer, outputProj,
-                first, stages, last, steps);
+        return new MimiDecoder(w.vector("flow_lm.emb_std"), w.vector("flow_lm.emb_mean"), quantizer, upsample, transformer, first, stages, last,
+                steps);
     }
 
     /** The Mimi encoder, for voices from recordings (its weights must be in the file). */
     static MimiEncoder mimiEncoder(PocketWeights w, PocketConfig c) throws GgufFormatException {
         PocketConfig.Mimi m = c.mimi();
         PocketConfig.Seanet s = m.seanet();
-        PocketConfig.MimiTransformer t = m.transformer();
         String ep = "mimi.encoder.model.";
         boolean replicate = s.padMode().equals("replicate");
         int index = 0;
@@ -99,11 +89,7 @@ final class PocketLayers {
             int dim = mult * s.nFilters();
             List<MimiDecoder.ResBlock> blocks = new ArrayList<>();
             for (int j = 0; j < s.nResidualLayers(); j++) {
-                int hidden = dim / s.compress();
-                int dilation = (int) Math.pow(s.dilationBase(), j);
-                String bp = ep + index++ + ".block.";
-                blocks.add(new MimiDecoder.ResBlock(conv(w, bp + "1.conv", dim, hidden, s.residualKernelSize(), 1, dilation, replicate),
-                        conv(w, bp + "3.conv", hidden, dim, 1, 1, 1, replicate)));
+                blocks.add(resBlock(w, ep + index++ + ".block.", dim, j, s));
             }
             index++; // ELU
             stages.add(new MimiEncoder.Stage(blocks, conv(w, ep + index++ + ".conv", dim, 2 * dim, 2 * ratios[i], ratios[i], 1, replicate)));
@@ -111,15 +97,28 @@ final class PocketLayers {
         }
         index++; // ELU
         StreamingConv.Conv last = conv(w, ep + index + ".conv", mult * s.nFilters(), s.dimension(), s.lastKernelSize(), 1, 1, replicate);
-        String tp = "mimi.encoder_transformer.";
-        Linear inputProj = w.has(tp + "input_proj.weight") ? w.weightOnly(tp + "input_proj.weight") : null;
-        Linear outputProj = w.has(tp + "output_projs.0.weight") ? w.weightOnly(tp + "output_projs.0.weight") : null;
-        Transformer transformer = transformer(w, tp + "transformer.layers.", t.numLayers(), t.dModel(), t.layerScale() > 0, t.numHeads(),
-                t.maxPeriod(), t.context());
+        ProjectedTransformer transformer = mimiTransformer(w, "mimi.encoder_transformer.", m.transformer());
         int steps = m.stepsPerLatent();
         // Upstream pads the downsampling by repeating the first sample, whatever the SEANet's pad mode.
         StreamingConv.Conv downsample = conv(w, "mimi.downsample.conv.conv", s.dimension(), m.innerDim(), 2 * steps, steps, 1, true);
-        return new MimiEncoder(first, stages, last, inputProj, transformer, outputProj, downsample);
+        return new MimiEncoder(first, stages, last, transformer, downsample);
+    }
+
+    /** The {@code j}-th residual block of a SEANet stage of {@code dim} channels (its dilation base^j, hidden dim / compress). */
+    private static MimiDecoder.ResBlock resBlock(PocketWeights w, String prefix, int dim, int j, PocketConfig.Seanet s) throws GgufFormatException {
+        boolean replicate = s.padMode().equals("replicate");
+        int hidden = dim / s.compress();
+        int dilation = (int) Math.pow(s.dilationBase(), j);
+        return new MimiDecoder.ResBlock(conv(w, prefix + "1.conv", dim, hidden, s.residualKernelSize(), 1, dilation, replicate),
+                conv(w, prefix + "3.conv", hidden, dim, 1, 1, 1, replicate));
+    }
+
+    /** A Mimi transformer with its optional input and output projections. */
+    private static ProjectedTransformer mimiTransformer(PocketWeights w, String prefix, PocketConfig.MimiTransformer t) throws GgufFormatException {
+        Linear inputProj = w.has(prefix + "input_proj.weight") ? w.weightOnly(prefix + "input_proj.weight") : null;
+        Linear outputProj = w.has(prefix + "output_projs.0.weight") ? w.weightOnly(prefix + "output_projs.0.weight") : null;
+        return new ProjectedTransformer(inputProj, transformer(w, prefix + "transformer.layers.", t.numLayers(), t.dModel(), t.layerScale() > 0,
+                t.numHeads(), t.maxPeriod(), t.context()), outputProj);
     }
 
     static StreamingConv.Conv conv(PocketWeights w, String prefix, int in, int out, int kernel, int stride, int dilation, boolean replicate)
