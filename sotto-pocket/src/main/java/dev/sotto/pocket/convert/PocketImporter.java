@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.sotto.gguf.GgufFile;
 import dev.sotto.gguf.GgufFormatException;
 import dev.sotto.gguf.GgufWriter;
+import dev.sotto.io.AtomicFiles;
 import dev.sotto.pocket.PocketConfig;
 import dev.sotto.pocket.PocketLayout;
 import dev.sotto.pocket.PocketModel;
@@ -13,9 +14,7 @@ import dev.sotto.tensor.GgmlType;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.EnumMap;
 import java.util.Map;
 
@@ -54,6 +53,13 @@ public final class PocketImporter {
     }
 
     public static Report convert(Source src, Path out, GgmlType type) throws IOException {
+        Report[] report = new Report[1];
+        AtomicFiles.write(out, tmp -> report[0] = write(src, type, tmp));
+        return report[0];
+    }
+
+    /** Writes the GGUF file to {@code tmp} and loads it back; the caller moves it into place (or removes it). */
+    private static Report write(Source src, GgmlType type, Path tmp) throws IOException {
         PocketConfig config = PocketConfigs.parse(src.config(), src.configSource());
         SentencePieceTokenizer tokenizer = TokenizerModelReader.read(src.tokenizer());
         if (tokenizer.vocabSize() != config.flowLm().nBins()) {
@@ -82,7 +88,6 @@ public final class PocketImporter {
         int count = 0;
         int ignored = 0;
         boolean encoder;
-        Path tmp = Files.createTempFile(out.toAbsolutePath().getParent(), ".sotto-", ".gguf.tmp");
         try (SafetensorsFile st = SafetensorsFile.open(src.weights()); Arena arena = Arena.ofConfined()) {
             Map<String, long[]> needed = PocketLayout.decoder(config);
             Map<String, long[]> encoderLayout = PocketLayout.encoder(config);
@@ -121,18 +126,13 @@ public final class PocketImporter {
             }
             w.put("pocket.has_encoder", encoder);
             w.write(tmp);
-        } catch (IOException | RuntimeException e) {
-            Files.deleteIfExists(tmp);
-            throw e;
         }
         try (GgufFile check = GgufFile.open(tmp); PocketModel model = PocketModel.load(check, null)) {
             // Loaded with the model's own shape checks: nothing to do, the file is consistent.
             model.info();
         } catch (GgufFormatException e) {
-            Files.deleteIfExists(tmp);
             throw new ConversionException("the configuration and the weights disagree: " + e.getMessage());
         }
-        Files.move(tmp, out, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         return new Report(config, count, bytes, byType, encoder, ignored);
     }
 
