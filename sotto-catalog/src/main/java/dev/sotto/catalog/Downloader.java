@@ -78,8 +78,10 @@ final class Downloader {
                 if (r.statusCode() == 416) {
                     deleteQuietly(part); // the server cannot continue it: start over next time
                 }
-                throw new CatalogException(url + " answered HTTP " + r.statusCode() + (r.statusCode() == 404
-                        ? ": the file is not there (is the base URL right?)" : "; try again later"));
+                if (r.statusCode() == 404) {
+                    throw CatalogException.notFound(url + " answered HTTP 404: the file is not there (is the base URL right?)");
+                }
+                throw new CatalogException(url + " answered HTTP " + r.statusCode() + "; try again later");
             }
             if (!append) {
                 have = 0;

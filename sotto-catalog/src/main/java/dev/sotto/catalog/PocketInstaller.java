@@ -145,7 +145,7 @@ public final class PocketInstaller {
                 voiceFiles.add(downloader.fetch(url(v, v.voicePath(voice)), work.resolve(voice + ".safetensors"), Downloader.Expected.UNKNOWN,
                         progress));
             } catch (CatalogException e) {
-                if (!e.getMessage().contains("HTTP 404") || voices != null && voices.size() == 1) {
+                if (!e.isNotFound() || voices != null && voices.size() == 1) {
                     throw e;
                 }
                 // not published for this variant: skipped
