@@ -148,13 +148,7 @@ public final class Voice implements Synthesizer {
             throw new IllegalArgumentException("speaker " + options.speaker() + " does not exist; voice '" + name + "' has "
                     + speakerCount() + " speaker(s)");
         }
-        for (String p : options.parameters().keySet()) {
-            if (info.parameter(p).isEmpty()) {
-                throw new IllegalArgumentException(p + " is not a parameter of " + info.family() + " voices; they take "
-                        + String.join(", ", info.parameters().stream().map(x -> x.name()).toList()));
-            }
-        }
-        options.parameters().forEach((k, v) -> info.parameter(k).orElseThrow().check(v));
+        info.checkParameters(options.parameters());
     }
 
     /**

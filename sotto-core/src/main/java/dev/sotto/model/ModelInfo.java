@@ -53,6 +53,15 @@ public record ModelInfo(String architecture, String family, String name, String 
         return parameters.stream().filter(p -> p.name().equals(name)).findFirst();
     }
 
+    /**
+     * Checks parameter values given by name: each must be one of the family's parameters and within its range; the
+     * message names the parameters the family has.
+     */
+    public void checkParameters(java.util.Map<String, Double> values) {
+        values.forEach((key, value) -> parameter(key).orElseThrow(() -> new IllegalArgumentException(key + " is not a parameter of " + family
+                + " voices; they take " + String.join(", ", parameters.stream().map(ModelParameter::name).toList()))).check(value));
+    }
+
     /** The first language, the one a text front end should use. */
     public String language() {
         return languages.isEmpty() ? "en" : languages.get(0);

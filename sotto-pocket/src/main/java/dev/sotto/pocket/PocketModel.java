@@ -170,12 +170,7 @@ public final class PocketModel implements SpeechModel, VoiceCloning {
 
     /** The generation settings of a request, checked. */
     PocketSettings settings(GenerationSettings s) {
-        for (String name : s.parameters().keySet()) {
-            if (info.parameter(name).isEmpty()) {
-                throw new IllegalArgumentException(name + " is not a parameter of Pocket TTS models; they take " + TEMPERATURE + ", " + LSD_STEPS
-                        + ", " + EOS_THRESHOLD + " and " + FRAMES_AFTER_EOS);
-            }
-        }
+        info.checkParameters(s.parameters());
         if (s.speaker() != 0) {
             throw new IllegalArgumentException("Pocket TTS models have one speaker per voice; choose a voice instead of speaker " + s.speaker());
         }

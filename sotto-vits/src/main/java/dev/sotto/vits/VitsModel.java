@@ -111,12 +111,7 @@ public final class VitsModel implements SpeechModel {
         if (s.voice() != null) {
             throw new IllegalArgumentException("VITS voices have no preset voices (asked for '" + s.voice() + "'); choose a speaker instead");
         }
-        for (String name : s.parameters().keySet()) {
-            if (info.parameter(name).isEmpty()) {
-                throw new IllegalArgumentException(name + " is not a parameter of VITS voices; they take " + NOISE_SCALE + ", "
-                        + LENGTH_SCALE + " and " + NOISE_W);
-            }
-        }
+        info.checkParameters(s.parameters());
         float noiseScale = (float) (value(s, NOISE_SCALE) * s.variation());
         float lengthScale = (float) (value(s, LENGTH_SCALE) / s.speed());
         float noiseW = (float) (value(s, NOISE_W) * s.rhythmVariation());
