@@ -70,10 +70,7 @@ public final class PitchShifter implements AudioFilter {
         float[] stretched = stretcher.flushUncapped();
         stretcher.markFlushed();
         float[] out = resampler.process(stretched, 0, stretched.length);
-        float[] rest = resampler.flush();
-        float[] all = Arrays.copyOf(out, out.length + rest.length);
-        System.arraycopy(rest, 0, all, out.length, rest.length);
-        all = cap(all);
+        float[] all = cap(Samples.concat(out, resampler.flush()));
         long missing = inputTotal - produced; // normally none: the resampler's flush reaches the full length
         if (missing > 0) {
             all = Arrays.copyOf(all, all.length + (int) missing);

@@ -1,6 +1,5 @@
 package dev.sotto.audio;
 
-import java.util.Arrays;
 
 /**
  * Band-limited resampling of a mono signal by any ratio, whole or streamed chunk by chunk (the chunks give exactly
@@ -68,10 +67,7 @@ public final class Resampler implements AudioFilter {
         }
         Resampler r = ofRates(fromRate, toRate);
         float[] a = r.process(input, 0, input.length);
-        float[] b = r.flush();
-        float[] out = Arrays.copyOf(a, a.length + b.length);
-        System.arraycopy(b, 0, out, a.length, b.length);
-        return out;
+        return Samples.concat(a, r.flush());
     }
 
     /** Input samples per output sample. */

@@ -102,7 +102,7 @@ public final class TimeStretcher implements AudioFilter {
         return drain();
     }
 
-    /** Marks the stretcher flushed without output (for {@link PitchShifter}'s identity path). */
+    /** Marks the stretcher flushed after {@link #flushUncapped} (for {@link PitchShifter}, which trims the output itself). */
     void markFlushed() {
         flushed = true;
     }
