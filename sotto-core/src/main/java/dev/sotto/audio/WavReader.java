@@ -139,6 +139,9 @@ public final class WavReader {
             throw new WavFormatException(name + " is " + Math.round(frames / (double) rate) + " s long; at most " + (int) MAX_SECONDS
                     + " s are read");
         }
+        if (frames * blockAlign > Integer.MAX_VALUE - 8) {
+            throw new WavFormatException(name + " has " + frames * blockAlign + " bytes of audio; at most 2 GB are read");
+        }
         byte[] data = in.readNBytes((int) (frames * blockAlign));
         frames = data.length / blockAlign;
         ByteBuffer b = ByteBuffer.wrap(data).order(ByteOrder.LITTLE_ENDIAN);
