@@ -19,7 +19,6 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.function.BiFunction;
 import java.util.function.Function;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -96,8 +95,7 @@ final class BenchCommand implements Callable<Integer> {
             parameters.values().forEach(b::parameter);
             SynthesisOptions whole = b.streaming(false).build();
             SynthesisOptions streaming = b.streaming(true).build();
-            BiFunction<Voice, SynthesisOptions, SpeechStream> input = input(v);
-            Function<SynthesisOptions, SpeechStream> speak = o -> input.apply(v, o);
+            Function<SynthesisOptions, SpeechStream> speak = input(v);
             for (int i = 0; i < warmup; i++) {
                 speak.apply(whole).readAll();
                 speak.apply(streaming).readAll();
@@ -173,23 +171,23 @@ final class BenchCommand implements Callable<Integer> {
     }
 
     /** What each run speaks: the ids or text given, or the default for the voice's kind. */
-    private BiFunction<Voice, SynthesisOptions, SpeechStream> input(Voice v) {
+    private Function<SynthesisOptions, SpeechStream> input(Voice v) {
         if (ids != null) {
             int[] parsed = Voices.parseIds(ids);
-            return (voice, o) -> voice.synthesizeIds(parsed, o);
+            return o -> v.synthesizeIds(parsed, o);
         }
         if (text != null) {
             if (text.isBlank()) {
                 throw new SottoCli.UserError("nothing to say in --text");
             }
-            return (voice, o) -> voice.synthesize(text, o);
+            return o -> v.synthesize(text, o);
         }
         if (v.info().textInput() instanceof TextInput.Phonemes p) {
             int vocab = p.idMap().values().stream().flatMapToInt(Arrays::stream).max().orElse(63) + 1;
             int[] fixed = defaultIds(vocab);
-            return (voice, o) -> voice.synthesizeIds(fixed, o);
+            return o -> v.synthesizeIds(fixed, o);
         }
-        return (voice, o) -> voice.synthesize(DEFAULT_TEXT, o);
+        return o -> v.synthesize(DEFAULT_TEXT, o);
     }
 
     /** A fixed utterance of 121 ids in Piper's layout: ^ _ p _ p ... _ $ over ids 3..62 of the voice. */
