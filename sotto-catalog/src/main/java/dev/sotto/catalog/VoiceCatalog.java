@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.sotto.io.VoiceNames;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -19,7 +20,7 @@ import java.util.Map;
  */
 public final class VoiceCatalog {
     /** A voice's name, as the catalog and the data directory spell it. */
-    public static final String NAME_PATTERN = "[A-Za-z0-9][A-Za-z0-9_.-]{0,127}";
+    public static final String NAME_PATTERN = VoiceNames.PATTERN;
 
     /**
      * A downloadable file.

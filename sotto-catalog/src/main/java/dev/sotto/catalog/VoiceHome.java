@@ -1,5 +1,6 @@
 package dev.sotto.catalog;
 
+import dev.sotto.io.VoiceNames;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -109,7 +110,7 @@ public final class VoiceHome {
     }
 
     static String checkedName(String name) {
-        if (name == null || !name.matches(VoiceCatalog.NAME_PATTERN) || name.contains("..")) {
+        if (!VoiceNames.isFileSafe(name)) {
             throw new IllegalArgumentException("'" + name + "' is not a voice name (letters, digits, '_', '-', '.')");
         }
         return name;

@@ -3,6 +3,7 @@ package dev.sotto.pocket;
 import dev.sotto.gguf.GgufFile;
 import dev.sotto.gguf.GgufFormatException;
 import dev.sotto.gguf.GgufValue;
+import dev.sotto.io.VoiceNames;
 import dev.sotto.kernel.Kernels;
 import dev.sotto.model.GenerationSettings;
 import dev.sotto.model.ModelInfo;
@@ -204,7 +205,7 @@ public final class PocketModel implements SpeechModel, VoiceCloning {
         Path path;
         if (name.toLowerCase(Locale.ROOT).endsWith(".safetensors")) {
             path = Path.of(name);
-        } else if (voicesDir != null && name.matches("[A-Za-z0-9][A-Za-z0-9_.-]{0,127}") && !name.contains("..")
+        } else if (voicesDir != null && VoiceNames.isFileSafe(name)
                 && Files.isRegularFile(voicesDir.resolve(name + ".safetensors"))) {
             path = voicesDir.resolve(name + ".safetensors"); // a preset, or a voice file placed there since the model was loaded
         } else {

@@ -3,6 +3,7 @@ package dev.sotto.server;
 import dev.sotto.api.PhraseCache;
 import dev.sotto.api.Synthesizer;
 import dev.sotto.api.Voice;
+import dev.sotto.io.VoiceNames;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -25,7 +26,7 @@ public final class VoiceRegistry implements AutoCloseable {
 
     /** Adds {@code voice} under {@code name}; names must be unique. Returns this registry. */
     public VoiceRegistry add(String name, Synthesizer voice) {
-        if (name == null || !name.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,127}")) {
+        if (name == null || !name.matches(VoiceNames.PATTERN)) {
             throw new IllegalArgumentException("voice name '" + name + "' must be letters, digits, '.', '_' or '-'");
         }
         if (voices.putIfAbsent(name, voice) != null) {
