@@ -127,13 +127,7 @@ public final class PocketInstaller {
                     variants.stream().map(Variant::installedName).toList()));
         }
         String key = v.installedName();
-        Path work = home.downloadsDir().resolve(VoiceHome.checkedName(key));
-        try {
-            Files.createDirectories(work);
-            Files.createDirectories(home.voicesDir());
-        } catch (IOException e) {
-            throw new CatalogException("cannot create " + work + ": " + e.getMessage(), e);
-        }
+        Path work = home.workDir(key);
         Path weights = downloader.fetch(url(v, v.weightsPath()), work.resolve("model.safetensors"), Downloader.Expected.UNKNOWN, progress);
         Path tokenizer = downloader.fetch(url(v, v.tokenizerPath()), work.resolve("tokenizer.model"), Downloader.Expected.UNKNOWN, progress);
         String defaultVoice = PocketConfigs.defaultVoice(v.language());

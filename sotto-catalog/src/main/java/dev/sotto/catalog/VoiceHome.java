@@ -61,6 +61,21 @@ public final class VoiceHome {
         return root.resolve("downloads");
     }
 
+    /**
+     * The download directory of an install of {@code name} (resumable partial files live there), created together
+     * with the voices directory the install will move its result into.
+     */
+    Path workDir(String name) throws CatalogException {
+        Path work = downloadsDir().resolve(checkedName(name));
+        try {
+            Files.createDirectories(work);
+            Files.createDirectories(voicesDir());
+        } catch (IOException e) {
+            throw new CatalogException("cannot create " + work + ": " + e.getMessage(), e);
+        }
+        return work;
+    }
+
     /** Where voice {@code name} is (or would be) installed. */
     public Path voicePath(String name) {
         return voicesDir().resolve(checkedName(name) + ".gguf");

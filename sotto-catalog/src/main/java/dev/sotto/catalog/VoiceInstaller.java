@@ -96,13 +96,7 @@ public final class VoiceInstaller {
 
     /** {@link #install(String, GgmlType, boolean, Progress)} for a catalog entry already at hand. */
     public Path install(VoiceCatalog.Entry e, GgmlType type, boolean keepOnnx, Progress progress) throws CatalogException {
-        Path work = home.downloadsDir().resolve(VoiceHome.checkedName(e.key()));
-        try {
-            Files.createDirectories(work);
-            Files.createDirectories(home.voicesDir());
-        } catch (IOException ex) {
-            throw new CatalogException("cannot create " + work + ": " + ex.getMessage(), ex);
-        }
+        Path work = home.workDir(e.key());
         Path onnx = download(e.onnx(), work.resolve(e.key() + ".onnx"), progress);
         Path config = download(e.config(), work.resolve(e.key() + ".onnx.json"), progress);
         Path target = home.voicePath(e.key());
