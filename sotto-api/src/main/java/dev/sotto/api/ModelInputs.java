@@ -87,12 +87,6 @@ final class ModelInputs {
         return frontEnd.phonemes(text);
     }
 
-    /** The ids of a phoneme string (phoneme-based voices). */
-    PhonemeIdMap.Ids ids(String phonemes) {
-        requirePhonemes();
-        return idMap.sentence(phonemes);
-    }
-
     private void requirePhonemes() {
         if (frontEnd == null) {
             throw new IllegalStateException("this voice reads text itself; it has no phonemes");
