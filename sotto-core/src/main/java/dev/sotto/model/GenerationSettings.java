@@ -47,24 +47,4 @@ public record GenerationSettings(float speed, float variation, float rhythmVaria
         }
         return p.check(v);
     }
-
-    public GenerationSettings withParameters(Map<String, Double> values) {
-        return new GenerationSettings(speed, variation, rhythmVariation, speaker, voice, seed, lowPower, streaming, values);
-    }
-
-    public GenerationSettings withSeed(long s) {
-        return new GenerationSettings(speed, variation, rhythmVariation, speaker, voice, s, lowPower, streaming, parameters);
-    }
-
-    public GenerationSettings withLowPower(boolean on) {
-        return new GenerationSettings(speed, variation, rhythmVariation, speaker, voice, seed, on, streaming, parameters);
-    }
-
-    public GenerationSettings withStreaming(boolean on) {
-        return new GenerationSettings(speed, variation, rhythmVariation, speaker, voice, seed, lowPower, on, parameters);
-    }
-
-    public GenerationSettings withVoice(String v) {
-        return new GenerationSettings(speed, variation, rhythmVariation, speaker, v, seed, lowPower, streaming, parameters);
-    }
 }

@@ -309,11 +309,6 @@ public final class VitsModel implements SpeechModel {
             return decoderNanos;
         }
 
-        /** Frame range [start, end) of the next call to {@link #next()}. */
-        public int nextStartFrame() {
-            return bounds[next];
-        }
-
         /** Samples of the next range. */
         public float[] next() {
             if (!hasNext()) {
