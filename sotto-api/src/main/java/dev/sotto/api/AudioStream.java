@@ -3,10 +3,14 @@ package dev.sotto.api;
 import dev.sotto.audio.SampleFormat;
 import dev.sotto.audio.Samples;
 import dev.sotto.audio.Wav;
+import dev.sotto.codec.AudioEncoder;
+import dev.sotto.codec.OutputFormat;
 import dev.sotto.io.AtomicFiles;
+import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -47,7 +51,44 @@ public interface AudioStream extends Iterable<AudioChunk>, AutoCloseable {
         });
     }
 
-    /** Writes raw little-endian 16-bit PCM as each chunk is ready (for piping to a player). */
+    /**
+     * Writes the stream in {@code format} as it is synthesized, flushing {@code out} after each chunk (so a pipe or
+     * a response carries speech before the text is done); does not close {@code out}. Memory stays bounded.
+     */
+    default void write(OutputStream out, OutputFormat format) throws IOException {
+        AudioEncoder encoder = format.encoder(out, sampleRate());
+        for (AudioChunk c : this) {
+            encoder.write(c.samples(), 0, c.samples().length);
+            out.flush();
+        }
+        encoder.finish();
+        out.flush();
+    }
+
+    /**
+     * Writes a file in {@code format} (atomically: the file appears complete or not at all), its header completed
+     * with the length and checksum once known.
+     */
+    default void write(Path path, OutputFormat format) throws IOException {
+        AtomicFiles.write(path, tmp -> {
+            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
+                OutputStream out = new BufferedOutputStream(Channels.newOutputStream(ch), 1 << 16);
+                AudioEncoder encoder = format.encoder(out, sampleRate());
+                for (AudioChunk c : this) {
+                    encoder.write(c.samples(), 0, c.samples().length);
+                }
+                encoder.finish();
+                out.flush();
+                byte[] header = encoder.finalHeader();
+                if (header != null) {
+                    ch.write(ByteBuffer.wrap(header), 0);
+                }
+                ch.force(true);
+            }
+        });
+    }
+
+    /** Writes raw little-endian 16-bit PCM at the voice's rate as each chunk is ready (for piping to a player). */
     default void writePcm(OutputStream out) throws IOException {
         for (AudioChunk c : this) {
             out.write(Wav.encode(c.samples(), 0, c.samples().length, SampleFormat.S16));

@@ -4,12 +4,12 @@ import dev.sotto.api.AudioStream;
 import dev.sotto.api.SynthesisOptions;
 import dev.sotto.api.Synthesizer;
 import dev.sotto.api.Voice;
-import dev.sotto.audio.SampleFormat;
 import dev.sotto.cloud.CloudException;
 import dev.sotto.cloud.CloudSynthesizer;
 import dev.sotto.cloud.HybridSynthesizer;
 import dev.sotto.cloud.Policy;
 import dev.sotto.cloud.Synthesizers;
+import dev.sotto.codec.OutputFormat;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -20,14 +20,15 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** Speaks text with the synthesis API: to a WAV file, as raw PCM on stdout, or through the speakers. */
 @Command(name = "say", mixinStandardHelpOptions = true,
-        description = "Speak text (argument or stdin): -o FILE.wav, --raw (s16le PCM on stdout, streamed), or play it.")
+        description = "Speak text (argument or stdin): play it, write -o FILE (.wav .mp3 .opus .flac .pcm), --format F to stdout"
+                + " (streamed), or --raw (s16le PCM at the voice's rate on stdout).")
 final class SayCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -40,8 +41,13 @@ final class SayCommand implements Callable<Integer> {
                     + Voices.DEFAULT_VOICE + ", else the first installed voice)")
     Path model;
 
-    @Option(names = {"-o", "--output"}, paramLabel = "FILE.wav", description = "write a WAV file (atomically)")
+    @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "write a file (atomically), in the format its extension names:"
+            + " .wav, .mp3, .opus or .ogg (Opus in Ogg), .flac, .pcm (s16le at 24 kHz, as OpenAI's pcm)")
     Path output;
+
+    @Option(names = "--format", paramLabel = "FORMAT", description = "wav, mp3, opus, flac or pcm: overrides the extension of -o;"
+            + " without -o, the audio goes to stdout as it is made")
+    String format;
 
     @Option(names = "--raw", description = "write s16le mono PCM to stdout as each sentence is ready")
     boolean raw;
@@ -111,9 +117,10 @@ final class SayCommand implements Callable<Integer> {
         if (input.isBlank()) {
             throw new SottoCli.UserError("nothing to say: pass TEXT or pipe it on stdin");
         }
-        if (output != null && raw) {
-            throw new SottoCli.UserError("choose one of -o FILE.wav and --raw");
+        if (raw && (output != null || format != null)) {
+            throw new SottoCli.UserError("--raw writes PCM to stdout; it does not go with -o or --format");
         }
+        OutputFormat outputFormat = outputFormat();
         Policy p = policy != null ? policy : cloud != null ? Policy.LOCAL_FIRST : Policy.LOCAL_ONLY;
         if (cloud != null && p == Policy.LOCAL_ONLY) {
             throw new SottoCli.UserError("--cloud with --policy local-only would never use the cloud; choose local-first or cloud-first");
@@ -142,10 +149,14 @@ final class SayCommand implements Callable<Integer> {
             SpokenTimings spoken = new SpokenTimings();
             try (AudioStream s = spoken.recording(stream)) {
                 if (output != null) {
-                    s.writeWav(output, SampleFormat.S16);
-                } else if (raw) {
+                    s.write(output, outputFormat);
+                } else if (raw || outputFormat != null) {
                     OutputStream out = new BufferedOutputStream(System.out);
-                    s.writePcm(out);
+                    if (raw) {
+                        s.writePcm(out);
+                    } else {
+                        s.write(out, outputFormat);
+                    }
                     out.flush();
                 } else {
                     s.play();
@@ -162,6 +173,26 @@ final class SayCommand implements Callable<Integer> {
             }
         }
         return 0;
+    }
+
+    /** The format of -o or --format: --format if given, else the extension of -o; null to play (or --raw). */
+    private OutputFormat outputFormat() {
+        if (format != null) {
+            OutputFormat f = OutputFormat.byName(format);
+            if (f == null) {
+                throw new SottoCli.UserError("--format must be one of " + OutputFormat.names() + ", not '" + format + "'");
+            }
+            return f;
+        }
+        if (output == null) {
+            return null;
+        }
+        OutputFormat f = OutputFormat.forFile(output);
+        if (f == null) {
+            throw new SottoCli.UserError("cannot tell the format of '" + output.getFileName() + "' from its extension: use .wav, .mp3, .opus"
+                    + " (or .ogg), .flac or .pcm, or --format");
+        }
+        return f;
     }
 
     private static Path optionalDefaultVoice() throws IOException {

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.sotto.gguf.GgufFile;
 import dev.sotto.gguf.GgufWriter;
 import dev.sotto.tensor.GgmlType;
+import dev.sotto.testing.Ffmpeg;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -233,6 +234,37 @@ class SottoCliTest {
         Result bad = run("say", "-m", voice("tiny-r2").toString(), "--speed", "0", "-o", wav.toString(), "hi");
         assertEquals(1, bad.code());
         assertTrue(bad.err().contains("speed"), bad.err());
+    }
+
+    @Test
+    void sayWritesTheFormatItsExtensionNames() throws Exception {
+        Ffmpeg.require();
+        String voice = voice("tiny-r2").toString();
+        String text = "Hello world. This is a test of every format.";
+        Path wav = dir.resolve("f.wav");
+        assertEquals(0, run("say", "-m", voice, "--phonemizer", "java", "-o", wav.toString(), text).code());
+        double seconds = Ffmpeg.seconds(wav);
+        double tolerance = Math.max(0.01 * seconds, 0.1);
+        for (String ext : new String[] {"mp3", "opus", "ogg", "flac"}) {
+            Path file = dir.resolve("f." + ext);
+            Result r = run("say", "-m", voice, "--phonemizer", "java", "-o", file.toString(), text);
+            assertEquals(0, r.code(), r.err());
+            assertEquals(seconds, Ffmpeg.seconds(file), tolerance, ext);
+        }
+        Path pcm = dir.resolve("f.pcm");
+        assertEquals(0, run("say", "-m", voice, "--phonemizer", "java", "-o", pcm.toString(), text).code());
+        assertEquals(seconds, Files.size(pcm) / 2.0 / 24_000, tolerance, "pcm: s16le at 24 kHz");
+        Path named = dir.resolve("audio.bin");
+        Result forced = run("say", "-m", voice, "--phonemizer", "java", "--format", "flac", "-o", named.toString(), text);
+        assertEquals(0, forced.code(), forced.err());
+        assertEquals("fLaC", new String(Files.readAllBytes(named), 0, 4, java.nio.charset.StandardCharsets.US_ASCII));
+        Result unknown = run("say", "-m", voice, "-o", dir.resolve("x.m4a").toString(), text);
+        assertEquals(1, unknown.code());
+        assertTrue(unknown.err().contains("cannot tell the format of 'x.m4a'"), unknown.err());
+        Result badFormat = run("say", "-m", voice, "--format", "aac", "-o", dir.resolve("x.aac").toString(), text);
+        assertEquals(1, badFormat.code());
+        assertTrue(badFormat.err().contains("--format must be one of wav, mp3, opus, flac, pcm"), badFormat.err());
+        assertFalse(Files.exists(dir.resolve("x.m4a")) || Files.exists(dir.resolve("x.aac")));
     }
 
     @Test

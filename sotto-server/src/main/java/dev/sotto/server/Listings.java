@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sotto.api.SpeakingStyle;
 import dev.sotto.api.Synthesizer;
 import dev.sotto.api.VoiceListing;
+import dev.sotto.codec.OutputFormat;
+import java.util.Arrays;
 import java.util.Map;
 
 /** {@code GET /v1/models} and {@code GET /v1/voices}. */
@@ -52,7 +54,7 @@ final class Listings {
         ArrayNode styles = root.putArray("styles");
         SpeakingStyle.PRESETS.forEach(s -> styles.add(s.name()));
         ArrayNode formats = root.putArray("response_formats");
-        AudioEncoder.FORMATS.forEach(formats::add);
+        Arrays.stream(OutputFormat.values()).forEach(f -> formats.add(f.id()));
         return root;
     }
 }

@@ -8,6 +8,7 @@ import dev.sotto.api.AudioChunk;
 import dev.sotto.api.AudioStream;
 import dev.sotto.api.Synthesizer;
 import dev.sotto.api.Timing;
+import dev.sotto.codec.AudioEncoder;
 import dev.sotto.text.PhonemizerException;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -128,9 +129,8 @@ final class SpeechEndpoint {
                         + " ms before its first audio", null, "timeout");
             }
             int rate = speech.sampleRate();
-            AudioEncoder encoder = AudioEncoder.forFormat(req.format(), rate);
-            ex.getResponseHeaders().set("Content-Type", AudioEncoder.contentType(req.format()));
-            ex.getResponseHeaders().set("X-Sotto-Sample-Rate", String.valueOf(req.format().equals("pcm") ? AudioEncoder.PCM_RATE : rate));
+            ex.getResponseHeaders().set("Content-Type", req.format().contentType());
+            ex.getResponseHeaders().set("X-Sotto-Sample-Rate", String.valueOf(req.format().outputRate(rate)));
             String timingsId = null;
             if (sidecar != null) {
                 timingsId = UUID.randomUUID().toString();
@@ -139,11 +139,11 @@ final class SpeechEndpoint {
             OutputStream out = ex.getResponseBody();
             try {
                 ex.sendResponseHeaders(200, 0); // chunked
-                encoder.begin(out);
+                AudioEncoder encoder = req.format().encoder(out, rate);
                 double offset = 0;
                 int lastSentence = -1;
                 for (AudioChunk c = first; c != null; c = chunks.hasNext() ? chunks.next() : null) { // hasNext() synthesizes
-                    encoder.write(out, c.samples());
+                    encoder.write(c.samples(), 0, c.samples().length);
                     out.flush();
                     if (c == first) {
                         metrics.firstByte((System.nanoTime() - arrived) / 1e9);
@@ -160,7 +160,7 @@ final class SpeechEndpoint {
                         break;
                     }
                 }
-                encoder.finish(out);
+                encoder.finish();
                 out.close();
             } catch (IOException e) {
                 metrics.disconnect(); // the client went away: stop synthesizing

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.sotto.api.SpeakingStyle;
 import dev.sotto.api.SynthesisOptions;
 import dev.sotto.api.Synthesizer;
+import dev.sotto.codec.OutputFormat;
+import java.util.Arrays;
 import java.util.Locale;
 import java.util.Set;
 
@@ -13,7 +15,7 @@ import java.util.Set;
  * {@code emotion}, {@code ssml}, {@code timings}, {@code seed}). {@code voice} names a served voice, a preset voice of
  * one ({@code "alba"} or {@code "NAME:alba"}), or one of OpenAI's voices (the default voice).
  */
-record SpeechRequest(String voiceName, String input, String format, SynthesisOptions options, boolean timings) {
+record SpeechRequest(String voiceName, String input, OutputFormat format, SynthesisOptions options, boolean timings) {
     /** Model names accepted: all are served by the local voices. */
     static final Set<String> MODELS = Set.of("sotto", "tts-1", "tts-1-hd", "gpt-4o-mini-tts");
     /** OpenAI's built-in voice names: they select the server's default voice, so existing clients work unchanged. */
@@ -50,10 +52,12 @@ record SpeechRequest(String voiceName, String input, String format, SynthesisOpt
             throw ApiException.badRequest("unknown model '" + printable(model) + "'; use one of " + String.join(", ", MODELS.stream().sorted().toList()),
                     "model");
         }
-        String format = optionalString(body, "response_format", "mp3"); // OpenAI's default; refused below with the list
-        if (!AudioEncoder.FORMATS.contains(format)) {
-            throw new ApiException(400, "invalid_request_error", "response_format '" + printable(format) + "' is not supported here; supported: "
-                    + String.join(", ", AudioEncoder.FORMATS), "response_format", "unsupported_response_format");
+        String formatName = optionalString(body, "response_format", OutputFormat.MP3.id()); // OpenAI's default
+        OutputFormat format = Arrays.stream(OutputFormat.values()).filter(f -> f.id().equals(formatName)).findFirst().orElse(null);
+        if (format == null) {
+            String why = formatName.equals("aac") ? " (sotto has no maintained pure-Java AAC encoder)" : "";
+            throw new ApiException(400, "invalid_request_error", "response_format '" + printable(formatName) + "' is not supported here" + why
+                    + "; supported: " + OutputFormat.names(), "response_format", "unsupported_response_format");
         }
         String streamFormat = optionalString(body, "stream_format", "audio");
         if (!streamFormat.equals("audio")) {

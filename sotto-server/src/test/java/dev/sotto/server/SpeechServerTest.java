@@ -12,9 +12,16 @@ import com.openai.client.okhttp.OpenAIOkHttpClient;
 import com.openai.core.http.HttpResponse;
 import com.openai.errors.BadRequestException;
 import com.openai.models.audio.speech.SpeechCreateParams;
+import dev.sotto.api.AudioChunk;
+import dev.sotto.api.AudioStream;
+import dev.sotto.api.SynthesisOptions;
+import dev.sotto.api.Synthesizer;
 import dev.sotto.api.Voice;
+import dev.sotto.api.VoiceListing;
+import dev.sotto.codec.OutputFormat;
 import dev.sotto.onnx.testing.PiperFixtures;
 import dev.sotto.tensor.GgmlType;
+import dev.sotto.testing.Ffmpeg;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -25,6 +32,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse.BodyHandlers;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -111,21 +119,150 @@ class SpeechServerTest {
         assertEquals(Math.round(samples * 24000.0 / 22050), pcm.body().length / 2, "the same audio resampled to 24 kHz");
     }
 
+    /**
+     * The official OpenAI Java SDK, as its documentation calls it: the default call (no response_format: mp3) and
+     * every format it offers. Each file decodes (ffmpeg) to the WAV's duration within 1% or 0.1 s, whichever is
+     * larger; aac is refused with the list of what is available.
+     */
     @Test
-    void theOfficialOpenAiSdkSpeaksThroughTheServer() throws Exception {
+    void theOfficialOpenAiSdkGetsEveryFormat() throws Exception {
+        Ffmpeg.require();
         OpenAIClient client = OpenAIOkHttpClient.builder().baseUrl("http://127.0.0.1:" + server.port() + "/v1").apiKey("unused")
                 .maxRetries(0).build();
-        try (HttpResponse r = client.audio().speech().create(SpeechCreateParams.builder().model("tts-1").voice("alloy")
-                .input("Hello from the OpenAI SDK.").responseFormat(SpeechCreateParams.ResponseFormat.WAV).build());
-             InputStream in = r.body()) {
-            assertEquals(200, r.statusCode());
-            byte[] audio = in.readAllBytes();
-            assertEquals("RIFF", new String(audio, 0, 4, StandardCharsets.US_ASCII));
-            assertTrue(audio.length > 10_000, "bytes: " + audio.length);
+        String text = "Hello from the OpenAI SDK. This voice runs on your own machine.";
+        Path wav = sdkSpeech(client, text, SpeechCreateParams.ResponseFormat.WAV, "audio/wav");
+        double seconds = Ffmpeg.seconds(wav);
+        assertTrue(seconds > 1, "seconds: " + seconds);
+        double tolerance = Math.max(0.01 * seconds, 0.1);
+        Path byDefault = sdkSpeech(client, text, null, "audio/mpeg");
+        assertEquals(seconds, Ffmpeg.seconds(byDefault), tolerance, "the default call (mp3)");
+        for (SpeechCreateParams.ResponseFormat f : List.of(SpeechCreateParams.ResponseFormat.MP3, SpeechCreateParams.ResponseFormat.OPUS,
+                SpeechCreateParams.ResponseFormat.FLAC, SpeechCreateParams.ResponseFormat.PCM)) {
+            OutputFormat ours = OutputFormat.byName(f.toString());
+            Path file = sdkSpeech(client, text, f, ours.contentType());
+            double decoded = ours == OutputFormat.PCM ? Files.size(file) / 2.0 / OutputFormat.PCM_RATE : Ffmpeg.seconds(file);
+            assertEquals(seconds, decoded, tolerance, f.toString());
         }
         BadRequestException e = assertThrows(BadRequestException.class, () -> client.audio().speech().create(SpeechCreateParams.builder()
-                .model("tts-1").voice("alloy").input("Hi").responseFormat(SpeechCreateParams.ResponseFormat.MP3).build()).close());
-        assertTrue(e.getMessage().contains("supported: wav, pcm"), e.getMessage());
+                .model("tts-1").voice("alloy").input("Hi").responseFormat(SpeechCreateParams.ResponseFormat.AAC).build()).close());
+        assertTrue(e.getMessage().contains("supported: wav, mp3, opus, flac, pcm"), e.getMessage());
+    }
+
+    private static Path sdkSpeech(OpenAIClient client, String text, SpeechCreateParams.ResponseFormat format, String contentType)
+            throws IOException {
+        SpeechCreateParams.Builder b = SpeechCreateParams.builder().model("tts-1").voice("alloy").input(text);
+        if (format != null) {
+            b.responseFormat(format);
+        }
+        try (HttpResponse r = client.audio().speech().create(b.build()); InputStream in = r.body()) {
+            assertEquals(200, r.statusCode());
+            assertEquals(contentType, r.headers().values("Content-Type").getFirst());
+            Path file = dir.resolve("sdk." + (format == null ? "default" : format.toString()));
+            Files.write(file, in.readAllBytes());
+            return file;
+        }
+    }
+
+    /**
+     * Every format leaves while synthesis is still running: the voice below gives its second chunk only once the
+     * client holds audio of the first (a server that buffered the response would never finish).
+     */
+    @Test
+    void everyFormatStreamsBeforeTheUtteranceIsDone() throws Exception {
+        try (GatedVoice gated = new GatedVoice(); VoiceRegistry registry = new VoiceRegistry().add("gated", gated)) {
+            SpeechServer s = new SpeechServer(ServerConfig.defaults().withPort(0), registry).start();
+            try {
+                for (OutputFormat f : OutputFormat.values()) {
+                    gated.reset();
+                    HttpRequest req = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + s.port() + "/v1/audio/speech"))
+                            .POST(HttpRequest.BodyPublishers.ofString("{\"model\":\"tts-1\",\"input\":\"Hi.\",\"voice\":\"gated\","
+                                    + "\"response_format\":\"" + f.id() + "\"}")).timeout(Duration.ofSeconds(20)).build();
+                    var r = HTTP.send(req, BodyHandlers.ofInputStream());
+                    assertEquals(200, r.statusCode(), f.id());
+                    try (InputStream in = r.body()) {
+                        byte[] first = in.readNBytes(2000); // more than any header: audio of the first chunk
+                        assertEquals(2000, first.length, f.id());
+                        gated.release();
+                        assertTrue(in.readAllBytes().length > 0, f.id() + ": the rest follows");
+                    }
+                }
+            } finally {
+                s.stop(Duration.ofSeconds(1));
+            }
+        }
+    }
+
+    /** One second of tone, then (once released) another: a voice that cannot finish before the client has audio. */
+    private static final class GatedVoice implements Synthesizer {
+        private volatile java.util.concurrent.CountDownLatch gate = new java.util.concurrent.CountDownLatch(1);
+
+        void reset() {
+            gate = new java.util.concurrent.CountDownLatch(1);
+        }
+
+        void release() {
+            gate.countDown();
+        }
+
+        @Override
+        public String describe() {
+            return "gated";
+        }
+
+        @Override
+        public VoiceListing listing() {
+            return new VoiceListing("test", List.of("en"), 22_050, List.of(), List.of(), null, "");
+        }
+
+        @Override
+        public AudioStream synthesize(String text, SynthesisOptions options) {
+            java.util.concurrent.CountDownLatch g = gate;
+            return new AudioStream() {
+                @Override
+                public int sampleRate() {
+                    return 22_050;
+                }
+
+                @Override
+                public void close() {
+                }
+
+                @Override
+                public java.util.Iterator<AudioChunk> iterator() {
+                    return new java.util.Iterator<>() {
+                        private int index;
+
+                        @Override
+                        public boolean hasNext() {
+                            if (index == 1) {
+                                try {
+                                    if (!g.await(20, java.util.concurrent.TimeUnit.SECONDS)) {
+                                        throw new IllegalStateException("the client never received the first chunk's audio");
+                                    }
+                                } catch (InterruptedException e) {
+                                    Thread.currentThread().interrupt();
+                                    return false;
+                                }
+                            }
+                            return index < 2;
+                        }
+
+                        @Override
+                        public AudioChunk next() {
+                            float[] tone = new float[22_050];
+                            for (int i = 0; i < tone.length; i++) {
+                                tone[i] = (float) (0.3 * Math.sin(i * 0.07) + 0.05 * Math.sin(i * 0.31));
+                            }
+                            return new AudioChunk(tone, 22_050, index, index++, "Hi.", "", List.of(), List.of(), 0);
+                        }
+                    };
+                }
+            };
+        }
+
+        @Override
+        public void close() {
+        }
     }
 
     @Test
@@ -141,9 +278,10 @@ class SpeechServerTest {
         var tooLong = post(port, body("a".repeat(4097), "wav", null));
         assertEquals(400, tooLong.statusCode());
         assertTrue(error(tooLong).get("message").asText().contains("at most 4096"));
-        var format = post(port, body("Hi", "opus", null));
+        var format = post(port, body("Hi", "aac", null));
         assertEquals(400, format.statusCode());
         assertEquals("unsupported_response_format", error(format).get("code").asText());
+        assertTrue(error(format).get("message").asText().endsWith("supported: wav, mp3, opus, flac, pcm"));
         assertEquals(400, post(port, body("Hi", "wav", "\"speed\":9")).statusCode());
         assertEquals("stream_format", error(post(port, body("Hi", "wav", "\"stream_format\":\"sse\""))).get("param").asText());
         assertEquals(400, post(port, body("Hi", "wav", "\"emotion\":\"bored\"")).statusCode());
