@@ -30,9 +30,13 @@ public final class VoiceCatalog {
     public record CatalogFile(String path, long sizeBytes, String md5) {
     }
 
-    /** One voice of the catalog. */
+    /**
+     * One voice of the catalog.
+     *
+     * @param modelCard the voice's {@code MODEL_CARD} (dataset, licence), or null when the catalog lists none
+     */
     public record Entry(String key, String name, String language, String languageName, String quality, int speakers,
-                        List<String> speakerNames, List<String> aliases, CatalogFile onnx, CatalogFile config) {
+                        List<String> speakerNames, List<String> aliases, CatalogFile onnx, CatalogFile config, CatalogFile modelCard) {
         /** Whether the voice speaks {@code lang}: "en" matches en_US and en_GB, "en_GB" only en_GB. */
         public boolean speaks(String lang) {
             String l = lang.replace('-', '_').toLowerCase(Locale.ROOT);
@@ -76,6 +80,7 @@ public final class VoiceCatalog {
             JsonNode v = e.getValue();
             CatalogFile onnx = null;
             CatalogFile config = null;
+            CatalogFile modelCard = null;
             for (var file : v.path("files").properties()) {
                 String path = file.getKey();
                 if (!safePath(path)) {
@@ -86,6 +91,8 @@ public final class VoiceCatalog {
                     onnx = cf;
                 } else if (path.endsWith(".onnx.json")) {
                     config = cf;
+                } else if (path.endsWith("/MODEL_CARD")) {
+                    modelCard = cf;
                 }
             }
             if (onnx == null || config == null) {
@@ -97,7 +104,8 @@ public final class VoiceCatalog {
             v.path("aliases").forEach(a -> al.add(a.asText()));
             JsonNode lang = v.path("language");
             Entry entry = new Entry(key, v.path("name").asText(key), lang.path("code").asText(""), lang.path("name_english").asText(""),
-                    v.path("quality").asText(""), Math.max(1, v.path("num_speakers").asInt(1)), List.copyOf(speakerNames), List.copyOf(al), onnx, config);
+                    v.path("quality").asText(""), Math.max(1, v.path("num_speakers").asInt(1)), List.copyOf(speakerNames), List.copyOf(al), onnx, config,
+                    modelCard);
             byKey.put(key, entry);
             for (String a : al) {
                 if (a.matches(NAME_PATTERN)) {

@@ -83,6 +83,39 @@ public final class VoiceInstaller {
     }
 
     /**
+     * The licence the voice's model card names (Piper's cards give the training data's licence on a
+     * {@code License:} line), or null when the catalog lists no card or it cannot be read. Reads at most 64 KiB.
+     */
+    public String licence(VoiceCatalog.Entry e) {
+        if (e.modelCard() == null) {
+            return null;
+        }
+        try {
+            HttpResponse<java.io.InputStream> r = http.send(HttpRequest.newBuilder(URI.create(baseUrl + "/" + e.modelCard().path()))
+                    .timeout(stallTimeout).build(), HttpResponse.BodyHandlers.ofInputStream());
+            try (java.io.InputStream in = r.body()) {
+                if (r.statusCode() != 200) {
+                    return null;
+                }
+                String card = new String(in.readNBytes(64 * 1024), java.nio.charset.StandardCharsets.UTF_8);
+                for (String line : card.split("\\R")) {
+                    String l = line.replaceFirst("^[*\\s-]+", "");
+                    if (l.regionMatches(true, 0, "License:", 0, 8)) {
+                        String value = l.substring(8).strip().replaceAll("\\p{Cntrl}", "");
+                        return value.isEmpty() ? null : value.substring(0, Math.min(200, value.length()));
+                    }
+                }
+                return null;
+            }
+        } catch (IOException | IllegalArgumentException ex) {
+            return null;
+        } catch (InterruptedException ex) {
+            Thread.currentThread().interrupt();
+            return null;
+        }
+    }
+
+    /**
      * Downloads, verifies, converts and installs voice {@code nameOrAlias} as {@code voices/KEY.gguf} (and, with
      * {@code keepOnnx}, the Piper files beside it). Returns the installed file.
      */

@@ -38,7 +38,8 @@ final class SayCommand implements Callable<Integer> {
 
     @Option(names = {"-m", "--model"}, paramLabel = "VOICE",
             description = "a .gguf voice (any family), a Piper .onnx or an installed voice's name (default: the installed "
-                    + Voices.DEFAULT_VOICE + ", else the first installed voice)")
+                    + Voices.DEFAULT_VOICE + ", else the first installed voice; with none installed, " + Voices.DEFAULT_VOICE
+                    + " is downloaded first)")
     Path model;
 
     @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "write a file (atomically), in the format its extension names:"
@@ -48,6 +49,10 @@ final class SayCommand implements Callable<Integer> {
     @Option(names = "--format", paramLabel = "FORMAT", description = "wav, mp3, opus, flac or pcm: overrides the extension of -o;"
             + " without -o, the audio goes to stdout as it is made")
     String format;
+
+    @Option(names = "--offline", description = "never download: without an installed voice, say how to install one (also "
+            + FirstRun.OFFLINE_VARIABLE + "=1). Without it, the first run downloads the default voice, " + Voices.DEFAULT_VOICE)
+    boolean offline;
 
     @Option(names = "--raw", description = "write s16le mono PCM to stdout as each sentence is ready")
     boolean raw;
@@ -138,7 +143,8 @@ final class SayCommand implements Callable<Integer> {
             throw new SottoCli.UserError(e.getMessage());
         }
         // Local-first and cloud-first can speak through the cloud when no voice is installed; local-only cannot.
-        Path voicePath = model != null ? Voices.resolve(model) : cloud != null ? optionalDefaultVoice() : Voices.defaultVoice();
+        Path voicePath = model != null ? Voices.resolve(model) : cloud != null ? optionalDefaultVoice()
+                : FirstRun.voice(spec.commandLine().getErr(), offline || FirstRun.offlineByEnvironment());
         try (Synthesizer synthesizer = cloud != null ? hybrid(voicePath, p) : Voices.open(voicePath, null)) {
             AudioStream stream;
             try {

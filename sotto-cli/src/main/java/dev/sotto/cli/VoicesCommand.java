@@ -6,7 +6,6 @@ import dev.sotto.catalog.VoiceCatalog;
 import dev.sotto.catalog.VoiceHome;
 import dev.sotto.catalog.VoiceInstaller;
 import dev.sotto.tensor.GgmlType;
-import java.io.Console;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -15,10 +14,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * {@code sotto voices list|download|remove}: Piper's voice catalog, the published Pocket TTS variants, and the installed
@@ -145,29 +144,7 @@ final class VoicesCommand implements Callable<Integer> {
         public Integer call() {
             GgmlType t = Voices.weightType(type);
             VoiceHome home = VoiceHome.fromEnvironment();
-            Console console = System.console();
-            boolean terminal = console != null && console.isTerminal();
-            PrintWriter err = spec.commandLine().getErr();
-            VoiceInstaller.Progress progress = !terminal ? VoiceInstaller.Progress.NONE : new VoiceInstaller.Progress() {
-                private long lastDraw;
-
-                @Override
-                public void update(String file, long done, long total) {
-                    long now = System.nanoTime();
-                    if (now - lastDraw < 100_000_000L && done < total) {
-                        return;
-                    }
-                    lastDraw = now;
-                    int width = 30;
-                    int filled = total > 0 ? (int) Math.min(width, done * width / total) : 0;
-                    err.printf(Locale.ROOT, "\r  %-36s [%s%s] %5.1f/%.1f MB", file, "#".repeat(filled), " ".repeat(width - filled), done / 1e6,
-                            total / 1e6);
-                    if (done >= total) {
-                        err.println();
-                    }
-                    err.flush();
-                }
-            };
+            VoiceInstaller.Progress progress = TerminalProgress.on(spec.commandLine().getErr());
             Path installed;
             try {
                 PocketInstaller pocket = source.pocket(home);
