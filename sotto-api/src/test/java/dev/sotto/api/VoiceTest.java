@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sotto.audio.SampleFormat;
+import dev.sotto.codec.OutputFormat;
 import dev.sotto.onnx.testing.PiperFixtures;
 import dev.sotto.tensor.GgmlType;
 import java.io.ByteArrayOutputStream;
@@ -15,6 +16,7 @@ import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -152,6 +154,39 @@ class VoiceTest {
         ByteArrayOutputStream pcm = new ByteArrayOutputStream();
         voice.synthesize(TEXT, java().build()).writePcm(pcm);
         assertEquals(dataBytes, pcm.size(), "same audio as raw PCM");
+    }
+
+    @Test
+    void writesEveryFormatToFilesAndStreams() throws IOException {
+        Path reference = dir.resolve("ref.wav");
+        voice.synthesize(TEXT, java().build()).writeWav(reference, SampleFormat.S16);
+        Path wav = dir.resolve("api.wav");
+        voice.synthesize(TEXT, java().build()).write(wav, OutputFormat.WAV);
+        // The same file as writeWav, header included; samples within 1 LSB (vector reductions may round differently
+        // before and after the JIT compiles them).
+        byte[] expected = Files.readAllBytes(reference);
+        byte[] actual = Files.readAllBytes(wav);
+        assertArrayEquals(Arrays.copyOf(expected, 44), Arrays.copyOf(actual, 44));
+        assertEquals(expected.length, actual.length);
+        ByteBuffer e = ByteBuffer.wrap(expected).order(ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer a = ByteBuffer.wrap(actual).order(ByteOrder.LITTLE_ENDIAN);
+        for (int i = 44; i < expected.length; i += 2) {
+            assertEquals(e.getShort(i), a.getShort(i), 1, "sample " + (i - 44) / 2);
+        }
+        ByteArrayOutputStream streamed = new ByteArrayOutputStream();
+        voice.synthesize(TEXT, java().build()).write(streamed, OutputFormat.WAV);
+        assertEquals(Files.size(wav), streamed.size());
+        assertEquals(-1, ByteBuffer.wrap(streamed.toByteArray()).order(ByteOrder.LITTLE_ENDIAN).getInt(40), "streamed: size placeholder");
+        long samples = (Files.size(wav) - 44) / 2;
+        Path flac = dir.resolve("api.flac");
+        voice.synthesize(TEXT, java().build()).write(flac, OutputFormat.FLAC);
+        long flacSamples = ByteBuffer.wrap(Files.readAllBytes(flac)).getLong(18) & 0xF_FFFF_FFFFL;
+        assertEquals(samples, flacSamples, "FLAC's header completed with the length");
+        for (OutputFormat f : OutputFormat.values()) {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            voice.synthesize(TEXT, java().build()).write(out, f);
+            assertTrue(out.size() > 1000, f + ": " + out.size() + " bytes");
+        }
     }
 
     @Test
