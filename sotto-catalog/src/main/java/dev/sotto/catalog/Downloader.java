@@ -37,6 +37,18 @@ final class Downloader {
         static final Expected UNKNOWN = new Expected(-1, "");
     }
 
+    /** A body longer than it may be: not worth resuming. */
+    private static final class TooLarge extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        TooLarge(String message) {
+            super(message);
+        }
+    }
+
+    /** Most bytes of a file whose size neither the catalog nor the server states. */
+    static final long MAX_UNSTATED_BYTES = 2L << 30;
+
     private final HttpClient http;
     private final Duration stallTimeout;
 
@@ -94,6 +106,9 @@ final class Downloader {
                  OutputStream out = Files.newOutputStream(part, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                          append ? StandardOpenOption.APPEND : StandardOpenOption.TRUNCATE_EXISTING)) {
                 copyWatched(in, out, have, total, name, progress);
+            } catch (TooLarge ex) {
+                deleteQuietly(part);
+                throw new CatalogException(ex.getMessage() + "; the download was stopped and removed", ex);
             } catch (IOException ex) {
                 throw new CatalogException("the download of " + name + " stopped after " + size(part) + " of " + total + " bytes ("
                         + ex.getMessage() + "); run the same command again to resume it", ex);
@@ -110,6 +125,36 @@ final class Downloader {
             throw new CatalogException("cannot move " + part + " into place: " + ex.getMessage(), ex);
         }
         return dest;
+    }
+
+    /**
+     * A small file (a catalog, a model card) into memory: at most {@code maxBytes}, abandoned when no byte arrives for
+     * the stall timeout. Null for HTTP 404.
+     */
+    byte[] fetchSmall(String url, int maxBytes) throws CatalogException {
+        HttpResponse<InputStream> r;
+        try {
+            r = http.send(HttpRequest.newBuilder(URI.create(url)).timeout(stallTimeout).build(), HttpResponse.BodyHandlers.ofInputStream());
+        } catch (IOException ex) {
+            throw unreachable(url, ex);
+        } catch (InterruptedException ex) {
+            Thread.currentThread().interrupt();
+            throw new CatalogException("interrupted");
+        }
+        if (r.statusCode() != 200) {
+            closeQuietly(r.body());
+            if (r.statusCode() == 404) {
+                return null;
+            }
+            throw new CatalogException(url + " answered HTTP " + r.statusCode() + "; try again later");
+        }
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        try (InputStream in = r.body()) {
+            copyWatched(in, out, 0, maxBytes, url.substring(url.lastIndexOf('/') + 1), VoiceInstaller.Progress.NONE);
+        } catch (IOException ex) {
+            throw new CatalogException("reading " + url + " failed: " + ex.getMessage(), ex);
+        }
+        return out.toByteArray();
     }
 
     /** A header of the response or of a redirect before it (Hugging Face states sizes and digests on the redirect). */
@@ -165,7 +210,12 @@ final class Downloader {
             byte[] buf = new byte[1 << 16];
             long done = start;
             int n;
+            long limit = total >= 0 ? total : MAX_UNSTATED_BYTES;
             while ((n = in.read(buf)) >= 0) {
+                if (done + n > limit) {
+                    throw new TooLarge(total >= 0 ? "the server sent more than the " + total + " bytes stated for " + name
+                            : name + " is larger than " + MAX_UNSTATED_BYTES + " bytes, the most taken without a stated size");
+                }
                 out.write(buf, 0, n);
                 done += n;
                 last[0] = System.nanoTime();

@@ -52,12 +52,18 @@ public final class VoiceCatalog {
     private final Map<String, Entry> byKey;
     private final Map<String, String> aliases;
 
-    private VoiceCatalog(Map<String, Entry> byKey, Map<String, String> aliases) {
+    private final List<String> skipped;
+
+    private VoiceCatalog(Map<String, Entry> byKey, Map<String, String> aliases, List<String> skipped) {
         this.byKey = byKey;
         this.aliases = aliases;
+        this.skipped = List.copyOf(skipped);
     }
 
-    /** Parses {@code voices.json}. Voices without an .onnx and .onnx.json are left out; bad names are errors. */
+    /**
+     * Parses {@code voices.json}. Voices without an .onnx and .onnx.json are left out; so are voices with an unsafe
+     * name or file path, or files without a size and MD5, each noted in {@link #skipped()}.
+     */
     public static VoiceCatalog parse(byte[] json) throws CatalogException {
         JsonNode root;
         try {
@@ -72,19 +78,23 @@ public final class VoiceCatalog {
         }
         Map<String, Entry> byKey = new LinkedHashMap<>();
         Map<String, String> aliases = new LinkedHashMap<>();
+        List<String> skipped = new ArrayList<>();
         for (var e : root.properties()) {
             String key = e.getKey();
             if (!key.matches(NAME_PATTERN)) {
-                throw new CatalogException("the catalog has a voice with an unsafe name: '" + key.replaceAll("\\p{Cntrl}", "?") + "'");
+                skipped.add("a voice with an unsafe name: '" + printable(key) + "'");
+                continue;
             }
             JsonNode v = e.getValue();
             CatalogFile onnx = null;
             CatalogFile config = null;
             CatalogFile modelCard = null;
+            String unsafe = null;
             for (var file : v.path("files").properties()) {
                 String path = file.getKey();
                 if (!safePath(path)) {
-                    throw new CatalogException("voice '" + key + "' lists an unsafe file path: '" + path.replaceAll("\\p{Cntrl}", "?") + "'");
+                    unsafe = "voice '" + key + "': an unsafe file path, '" + printable(path) + "'";
+                    break;
                 }
                 CatalogFile cf = new CatalogFile(path, file.getValue().path("size_bytes").asLong(-1), file.getValue().path("md5_digest").asText(""));
                 if (path.endsWith(".onnx")) {
@@ -95,7 +105,15 @@ public final class VoiceCatalog {
                     modelCard = cf;
                 }
             }
+            if (unsafe != null) {
+                skipped.add(unsafe);
+                continue;
+            }
             if (onnx == null || config == null) {
+                continue;
+            }
+            if (!verifiable(onnx) || !verifiable(config)) {
+                skipped.add("voice '" + key + "': no size or MD5 for its files, so a download could not be checked");
                 continue;
             }
             List<String> speakerNames = new ArrayList<>();
@@ -113,7 +131,22 @@ public final class VoiceCatalog {
                 }
             }
         }
-        return new VoiceCatalog(byKey, aliases);
+        return new VoiceCatalog(byKey, aliases, skipped);
+    }
+
+    /** A file the catalog gives a size and an MD5 digest for (else a download could not be verified). */
+    private static boolean verifiable(CatalogFile f) {
+        return f.sizeBytes() >= 0 && f.md5().matches("[0-9a-fA-F]{32}");
+    }
+
+    private static String printable(String s) {
+        String p = s.replaceAll("\\p{Cntrl}", "?");
+        return p.length() > 80 ? p.substring(0, 80) + "..." : p;
+    }
+
+    /** The entries left out, each with the reason (unsafe names or paths, files that cannot be verified). */
+    public List<String> skipped() {
+        return skipped;
     }
 
     /** A relative path of plain segments: no "..", no absolute path, no backslashes or control characters. */

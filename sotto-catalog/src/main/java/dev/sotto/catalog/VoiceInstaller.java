@@ -64,22 +64,17 @@ public final class VoiceInstaller {
         return baseUrl;
     }
 
-    /** The catalog, fetched from the base URL. */
+    /** Largest {@code voices.json} taken (Piper's is about 1 MB). */
+    static final int MAX_CATALOG_BYTES = 32 << 20;
+
+    /** The catalog, fetched from the base URL (at most {@link #MAX_CATALOG_BYTES}, abandoned when it stalls). */
     public VoiceCatalog catalog() throws CatalogException {
         String url = baseUrl + "/voices.json";
-        try {
-            HttpResponse<byte[]> r = http.send(HttpRequest.newBuilder(URI.create(url)).timeout(stallTimeout.multipliedBy(2)).build(),
-                    HttpResponse.BodyHandlers.ofByteArray());
-            if (r.statusCode() != 200) {
-                throw new CatalogException("the voice catalog at " + url + " answered HTTP " + r.statusCode());
-            }
-            return VoiceCatalog.parse(r.body());
-        } catch (IOException e) {
-            throw downloader.unreachable(url, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new CatalogException("interrupted");
+        byte[] json = downloader.fetchSmall(url, MAX_CATALOG_BYTES);
+        if (json == null) {
+            throw CatalogException.notFound("the voice catalog at " + url + " answered HTTP 404");
         }
+        return VoiceCatalog.parse(json);
     }
 
     /**
@@ -91,26 +86,19 @@ public final class VoiceInstaller {
             return null;
         }
         try {
-            HttpResponse<java.io.InputStream> r = http.send(HttpRequest.newBuilder(URI.create(baseUrl + "/" + e.modelCard().path()))
-                    .timeout(stallTimeout).build(), HttpResponse.BodyHandlers.ofInputStream());
-            try (java.io.InputStream in = r.body()) {
-                if (r.statusCode() != 200) {
-                    return null;
-                }
-                String card = new String(in.readNBytes(64 * 1024), java.nio.charset.StandardCharsets.UTF_8);
-                for (String line : card.split("\\R")) {
-                    String l = line.replaceFirst("^[*\\s-]+", "");
-                    if (l.regionMatches(true, 0, "License:", 0, 8)) {
-                        String value = l.substring(8).strip().replaceAll("\\p{Cntrl}", "");
-                        return value.isEmpty() ? null : value.substring(0, Math.min(200, value.length()));
-                    }
-                }
+            byte[] b = downloader.fetchSmall(baseUrl + "/" + e.modelCard().path(), 64 * 1024);
+            if (b == null) {
                 return null;
             }
-        } catch (IOException | IllegalArgumentException ex) {
+            for (String line : new String(b, java.nio.charset.StandardCharsets.UTF_8).split("\\R")) {
+                String l = line.replaceFirst("^[*\\s-]+", "");
+                if (l.regionMatches(true, 0, "License:", 0, 8)) {
+                    String value = l.substring(8).strip().replaceAll("\\p{Cntrl}", "");
+                    return value.isEmpty() ? null : value.substring(0, Math.min(200, value.length()));
+                }
+            }
             return null;
-        } catch (InterruptedException ex) {
-            Thread.currentThread().interrupt();
+        } catch (CatalogException ex) {
             return null;
         }
     }
@@ -130,10 +118,18 @@ public final class VoiceInstaller {
     /** {@link #install(String, GgmlType, boolean, Progress)} for a catalog entry already at hand. */
     public Path install(VoiceCatalog.Entry e, GgmlType type, boolean keepOnnx, Progress progress) throws CatalogException {
         Path work = home.workDir(e.key());
-        Path onnx = download(e.onnx(), work.resolve(e.key() + ".onnx"), progress);
-        Path config = download(e.config(), work.resolve(e.key() + ".onnx.json"), progress);
+        Path onnx;
+        Path config;
+        try {
+            onnx = download(e.onnx(), work.resolve(e.key() + ".onnx"), progress);
+            config = download(e.config(), work.resolve(e.key() + ".onnx.json"), progress);
+        } catch (CatalogException | RuntimeException | Error ex) {
+            deleteIfEmpty(work); // a partial file stays to be resumed; an empty directory does not
+            throw ex;
+        }
         Path target = home.voicePath(e.key());
         Path tmp = home.voicesDir().resolve("." + e.key() + ".gguf.installing");
+        boolean done = false;
         try {
             PiperImporter.convert(onnx, config, tmp, type);
             if (keepOnnx) {
@@ -141,13 +137,27 @@ public final class VoiceInstaller {
                 Files.copy(config, home.voicesDir().resolve(e.key() + ".onnx.json"), StandardCopyOption.REPLACE_EXISTING);
             }
             Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            done = true;
         } catch (IOException | RuntimeException ex) {
-            Downloader.deleteQuietly(tmp);
-            deleteTree(work); // verified files that do not convert are not worth resuming
             throw new CatalogException("voice '" + e.key() + "' downloaded but could not be converted: " + ex.getMessage(), ex);
+        } finally {
+            if (!done) { // whatever went wrong, errors included: verified files that do not convert are not worth resuming
+                Downloader.deleteQuietly(tmp);
+                deleteTree(work);
+            }
         }
         deleteTree(work);
         return target;
+    }
+
+    static void deleteIfEmpty(Path dir) {
+        try (Stream<Path> s = Files.list(dir)) {
+            if (s.findAny().isEmpty()) {
+                Files.deleteIfExists(dir);
+            }
+        } catch (IOException ignored) {
+            // best effort
+        }
     }
 
     /** Fetches catalog file {@code f} into {@code dest}, checked against the catalog's size and MD5. */

@@ -167,15 +167,41 @@ class VoiceInstallerTest {
     }
 
     @Test
-    void hostileCatalogsAndNamesAreRefused() {
-        assertThrows(CatalogException.class, () -> VoiceCatalog.parse("{\"../evil\":{}}".getBytes(StandardCharsets.UTF_8)));
-        CatalogException path = assertThrows(CatalogException.class, () -> VoiceCatalog.parse(
-                "{\"ok\":{\"files\":{\"../../etc/x.onnx\":{\"size_bytes\":1}}}}".getBytes(StandardCharsets.UTF_8)));
-        assertTrue(path.getMessage().contains("unsafe file path"), path.getMessage());
+    void hostileCatalogsAndNamesAreRefused() throws Exception {
+        // One bad entry is skipped with its reason; the rest of the catalog stays usable.
+        String good = entry("en_US-tiny-medium", "en_US", "en/en_US/tiny/medium", onnx, md5(onnx), config);
+        String unverified = "\"en_US-nomd5-low\":{\"files\":{\"a/en_US-nomd5-low.onnx\":{\"size_bytes\":5},\"a/en_US-nomd5-low.onnx.json\":{}}}";
+        VoiceCatalog c = VoiceCatalog.parse(("{\"../evil\":{}," + good + ",\"ok\":{\"files\":{\"../../etc/x.onnx\":{\"size_bytes\":1}}},"
+                + unverified + "}").getBytes(StandardCharsets.UTF_8));
+        assertEquals(1, c.size());
+        assertEquals(3, c.skipped().size(), c.skipped().toString());
+        assertTrue(c.skipped().get(0).contains("unsafe name: '../evil'"), c.skipped().toString());
+        assertTrue(c.skipped().get(1).contains("unsafe file path"), c.skipped().toString());
+        assertTrue(c.skipped().get(2).contains("no size or MD5"), c.skipped().toString());
         assertThrows(CatalogException.class, () -> VoiceCatalog.parse("[1]".getBytes(StandardCharsets.UTF_8)));
         assertThrows(CatalogException.class, () -> VoiceCatalog.parse("{".getBytes(StandardCharsets.UTF_8)));
         assertThrows(IllegalArgumentException.class, () -> home.voicePath("../x"));
         assertNull(home.installed("../x"));
+    }
+
+    @Test
+    void catalogsAndDownloadsAreBoundedAndFailuresLeaveNothing() throws Exception {
+        server.stall.put("voices.json", true);
+        CatalogException stalled = assertThrows(CatalogException.class, () -> installer(Duration.ofSeconds(1)).catalog());
+        assertTrue(stalled.getMessage().contains("no data for 1 s"), stalled.getMessage());
+        server.stall.remove("voices.json");
+        // An entry that states 1,000 bytes, served by a file many times larger: cut at 1,000 and removed.
+        String big = "{\"en_US-big-low\":{\"files\":{\"b/en_US-big-low.onnx\":{\"size_bytes\":1000,\"md5_digest\":\"" + md5(onnx) + "\"},"
+                + "\"b/en_US-big-low.onnx.json\":{\"size_bytes\":" + config.length + ",\"md5_digest\":\"" + md5(config) + "\"}}}}";
+        server.files.put("voices.json", big.getBytes(StandardCharsets.UTF_8));
+        server.files.put("b/en_US-big-low.onnx", onnx);
+        CatalogException tooLarge = assertThrows(CatalogException.class, () -> installer(Duration.ofSeconds(5)).install("en_US-big-low",
+                GgmlType.Q8_0, false, VoiceInstaller.Progress.NONE));
+        assertTrue(tooLarge.getMessage().contains("more than the 1000 bytes stated"), tooLarge.getMessage());
+        assertNothingInstalled();
+        try (Stream<Path> left = Files.list(home.downloadsDir())) {
+            assertEquals(List.of(), left.toList(), "no partial file and no empty directory left in downloads/");
+        }
     }
 
     @Test

@@ -12,6 +12,7 @@ import dev.sotto.cloud.Synthesizers;
 import dev.sotto.codec.OutputFormat;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -118,8 +119,11 @@ final class SayCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        String input = text != null ? text : new String(System.in.readAllBytes(), StandardCharsets.UTF_8);
-        if (input.isBlank()) {
+        // Plain text from stdin is spoken piece by piece as it arrives (bounded memory, speech before the pipe closes);
+        // an SSML document is read whole, up to a limit.
+        boolean piped = text == null && !ssml;
+        String input = text != null ? text : piped ? null : readSsml();
+        if (input != null && input.isBlank()) {
             throw new SottoCli.UserError("nothing to say: pass TEXT or pipe it on stdin");
         }
         if (raw && (output != null || format != null)) {
@@ -148,11 +152,12 @@ final class SayCommand implements Callable<Integer> {
         try (Synthesizer synthesizer = cloud != null ? hybrid(voicePath, p) : Voices.open(voicePath, null)) {
             AudioStream stream;
             try {
-                stream = synthesizer.synthesize(input, options);
+                stream = piped ? new PipedSpeech(synthesizer, options, new PipedText(new InputStreamReader(System.in, StandardCharsets.UTF_8)))
+                        : synthesizer.synthesize(input, options);
             } catch (CloudException | IllegalArgumentException e) {
                 throw new SottoCli.UserError(e.getMessage());
             }
-            SpokenTimings spoken = new SpokenTimings();
+            SpokenTimings spoken = new SpokenTimings(timings != null);
             try (AudioStream s = spoken.recording(stream)) {
                 if (output != null) {
                     s.write(output, outputFormat);
@@ -167,8 +172,8 @@ final class SayCommand implements Callable<Integer> {
                 } else {
                     s.play();
                 }
-            } catch (IllegalArgumentException e) {
-                throw new SottoCli.UserError(e.getMessage()); // a problem found as the text is spoken (ids out of range, ...)
+            } catch (IllegalArgumentException | CloudException | java.io.UncheckedIOException e) {
+                throw new SottoCli.UserError(e.getMessage()); // a problem found as the text is spoken (no speech in it, ...)
             }
             if (output != null) {
                 spec.commandLine().getOut().printf(Locale.ROOT, "%s: %.2f s, %d sentence(s)%n", output.getFileName(), spoken.seconds(),
@@ -179,6 +184,17 @@ final class SayCommand implements Callable<Integer> {
             }
         }
         return 0;
+    }
+
+    /** Most bytes of SSML read from stdin (a document is parsed whole). */
+    static final int MAX_SSML_BYTES = 1 << 20;
+
+    private static String readSsml() throws IOException {
+        byte[] b = System.in.readNBytes(MAX_SSML_BYTES + 1);
+        if (b.length > MAX_SSML_BYTES) {
+            throw new SottoCli.UserError("SSML on stdin is read whole and may be at most " + MAX_SSML_BYTES + " bytes; split the document");
+        }
+        return new String(b, StandardCharsets.UTF_8);
     }
 
     /** The format of -o or --format: --format if given, else the extension of -o; null to play (or --raw). */

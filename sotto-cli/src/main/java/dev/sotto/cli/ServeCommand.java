@@ -66,10 +66,15 @@ final class ServeCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         ServerConfig d = ServerConfig.defaults();
         String key = apiKey != null ? apiKey : System.getenv("SOTTO_API_KEY");
+        if (key != null && key.isBlank()) {
+            // Usually --api-key "$KEY" with KEY unset: serving without authentication would be a silent surprise.
+            throw new SottoCli.UserError((apiKey != null ? "--api-key" : "SOTTO_API_KEY") + " is empty; give a key, or leave it out to serve"
+                    + " without authentication");
+        }
         ServerConfig config;
         try {
             int concurrent = maxConcurrent != null ? maxConcurrent : d.maxConcurrent();
-            config = d.withHost(host).withPort(port).withApiKey(key == null || key.isEmpty() ? null : key)
+            config = d.withHost(host).withPort(port).withApiKey(key)
                     .withLimits(concurrent, maxQueue != null ? maxQueue : 4 * concurrent, maxInputChars)
                     .withTimeouts(Duration.ofSeconds(timeoutSeconds), d.queueWait()).withCorsOrigins(corsOrigins)
                     .withCacheBytes(Math.max(0, Math.min(cacheMb, 1L << 20)) << 20);

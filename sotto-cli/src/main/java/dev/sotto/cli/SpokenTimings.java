@@ -14,8 +14,9 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * The timings of what was spoken, recorded while a stream is written or played (the samples are not kept), and
- * written as JSON (phonemes and words), SRT or WebVTT (one cue per sentence).
+ * What was spoken, recorded while a stream is written or played: always its length and sentence count; the
+ * timings only when they are wanted (they grow with the text), for JSON (phonemes and words), SRT or WebVTT (one
+ * cue per sentence). The samples are never kept.
  */
 final class SpokenTimings {
     /** What a chunk said, without its samples. */
@@ -26,6 +27,15 @@ final class SpokenTimings {
     }
 
     private final List<Spoken> spoken = new ArrayList<>();
+    private final boolean keepTimings;
+    private double seconds;
+    private int sentences;
+    private int lastSentence = -1;
+
+    /** @param keepTimings whether {@link #write(Path)} will be called (else only the totals are kept) */
+    SpokenTimings(boolean keepTimings) {
+        this.keepTimings = keepTimings;
+    }
 
     /** {@code stream}, recording each chunk's timings into this as it passes. */
     AudioStream recording(AudioStream stream) {
@@ -43,11 +53,22 @@ final class SpokenTimings {
                     it = stream.iterator();
                 }
                 if (!it.hasNext()) {
+                    if (seconds == 0) {
+                        // Thrown before a file is committed: no empty file is left behind.
+                        throw new IllegalArgumentException("nothing to say: the text gave no speech (pass TEXT or pipe it on stdin)");
+                    }
                     return null;
                 }
                 AudioChunk c = it.next();
-                spoken.add(new Spoken(c.sentence(), c.text(), c.sampleRate(), c.samples().length, c.silenceSamples(), c.phonemeTimings(),
-                        c.wordTimings()));
+                seconds += c.seconds();
+                if (!c.text().isEmpty() && c.sentence() != lastSentence) {
+                    sentences++;
+                    lastSentence = c.sentence();
+                }
+                if (keepTimings) {
+                    spoken.add(new Spoken(c.sentence(), c.text(), c.sampleRate(), c.samples().length, c.silenceSamples(), c.phonemeTimings(),
+                            c.wordTimings()));
+                }
                 return c;
             }
 
@@ -60,16 +81,19 @@ final class SpokenTimings {
 
     /** Seconds of audio spoken. */
     double seconds() {
-        return spoken.stream().mapToDouble(Spoken::seconds).sum();
+        return seconds;
     }
 
     /** The sentences spoken (pauses excluded). */
     int sentences() {
-        return (int) spoken.stream().filter(s -> !s.text().isEmpty()).map(Spoken::sentence).distinct().count();
+        return sentences;
     }
 
     /** Writes {@code file}: .srt or .vtt subtitles by its name, else JSON. Atomically. */
     void write(Path file) throws IOException {
+        if (!keepTimings) {
+            throw new IllegalStateException("timings were not recorded");
+        }
         String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
         String content = name.endsWith(".srt") || name.endsWith(".vtt") ? subtitles(spoken, name.endsWith(".vtt")) : json(spoken);
         AtomicFiles.write(file, tmp -> Files.writeString(tmp, content));

@@ -91,7 +91,11 @@ final class VoicesCommand implements Callable<Integer> {
             }
             String piperUnavailable = null;
             try {
-                for (VoiceCatalog.Entry e : source.installer(home).catalog().list(lang)) {
+                VoiceCatalog catalog = source.installer(home).catalog();
+                for (String why : catalog.skipped()) {
+                    spec.commandLine().getErr().println("sotto: skipped a catalog entry: " + why);
+                }
+                for (VoiceCatalog.Entry e : catalog.list(lang)) {
                     out.printf(Locale.ROOT, "%-40s %-7s %-8s %3d speaker%s %6.1f MB%s%n", e.key(), e.language(), e.quality(), e.speakers(),
                             e.speakers() == 1 ? " " : "s", e.downloadBytes() / 1e6, here.contains(e.key()) ? "  installed" : "");
                 }

@@ -268,6 +268,13 @@ class SottoCliTest {
     }
 
     @Test
+    void serveRefusesAnEmptyApiKey() {
+        Result r = run("serve", "-m", voice("tiny-r2").toString(), "--port", "0", "--api-key", "");
+        assertEquals(1, r.code());
+        assertTrue(r.err().contains("--api-key is empty"), r.err());
+    }
+
+    @Test
     void sayTakesPitchStyleAndSsml() throws IOException {
         Path wav = dir.resolve("ssml.wav");
         Path vtt = dir.resolve("ssml.vtt");

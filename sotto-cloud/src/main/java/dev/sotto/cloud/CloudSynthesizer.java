@@ -20,13 +20,18 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 
 /**
  * A client for OpenAI-compatible speech APIs ({@code POST {baseUrl}/audio/speech}, response_format pcm: s16le mono
  * at 24 kHz), streaming the response as {@link AudioChunk}s of 100 ms. Speed, the speaking style (as
  * {@code instructions}) and, for sotto servers, pitch are passed on; timings are not available from the cloud.
  * Failures before the first audio throw {@link CloudException} saying what happened (connection refused, timeout,
- * HTTP status with the service's message).
+ * HTTP status with the service's message, a 200 whose body is not audio, a body too short to be speech); later, a
+ * body that stops arriving for the first-byte timeout is abandoned (the stream ends with an error, never hangs).
  */
 public final class CloudSynthesizer implements Synthesizer {
     /** OpenAI's pcm rate. */
@@ -34,8 +39,17 @@ public final class CloudSynthesizer implements Synthesizer {
     private static final int CHUNK_SAMPLES = SAMPLE_RATE / 10;
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    /** Less audio than this (10 ms) for a whole response is not speech: an error passed off as audio. */
+    private static final int MIN_SAMPLES = SAMPLE_RATE / 100;
+
     private final Config config;
     private final HttpClient http;
+    /** Closes bodies that stall (one daemon thread, shared by this synthesizer's streams). */
+    private final ScheduledExecutorService watchdog = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "sotto-cloud-watchdog");
+        t.setDaemon(true);
+        return t;
+    });
 
     /**
      * @param baseUrl e.g. {@code https://api.openai.com/v1} or {@code http://127.0.0.1:8880/v1}
@@ -43,7 +57,8 @@ public final class CloudSynthesizer implements Synthesizer {
      * @param voice e.g. {@code alloy}
      * @param apiKey bearer token, or null
      * @param connectTimeout to open the connection
-     * @param firstByteTimeout from sending the request to the response headers
+     * @param firstByteTimeout from sending the request to the response headers, and the longest wait for more of
+     *     the body (a stall)
      */
     public record Config(String baseUrl, String model, String voice, String apiKey, Duration connectTimeout, Duration firstByteTimeout) {
         public Config {
@@ -135,23 +150,65 @@ public final class CloudSynthesizer implements Synthesizer {
                     : r.statusCode() >= 500 ? CloudException.Kind.SERVER_ERROR : CloudException.Kind.REJECTED;
             throw new CloudException(kind, describe() + " answered HTTP " + r.statusCode() + ": " + message.strip(), r.statusCode());
         }
-        return new PcmStream(r.body(), text);
+        String type = r.headers().firstValue("Content-Type").orElse("").toLowerCase(java.util.Locale.ROOT);
+        if (type.startsWith("application/json") || type.startsWith("text/")) {
+            String message;
+            try (InputStream in = r.body()) {
+                message = new String(in.readNBytes(4096), StandardCharsets.UTF_8);
+                message = JSON.readTree(message).path("error").path("message").asText(message);
+            } catch (IOException e) {
+                message = "";
+            }
+            throw new CloudException(CloudException.Kind.SERVER_ERROR, describe() + " answered HTTP 200 with " + type + " instead of audio: "
+                    + message.strip().replaceAll("\\s+", " "), 200);
+        }
+        return new PcmStream(r.body(), text, watchdog, config.firstByteTimeout(), describe());
     }
 
     @Override
     public void close() {
         http.close();
+        watchdog.shutdownNow();
     }
 
-    /** s16le 24 kHz mono from the response body, 100 ms per chunk. */
+    /**
+     * s16le 24 kHz mono from the response body, 100 ms per chunk. Each read is watched: a body that sends nothing for
+     * {@code stall} is closed, which ends the blocked read with an error.
+     */
     private static final class PcmStream extends ReadOnceAudioStream {
         private final InputStream in;
         private final String text;
+        private final ScheduledExecutorService watchdog;
+        private final Duration stall;
+        private final String source;
+        private volatile boolean stalled;
         private int index;
+        private long samples;
 
-        PcmStream(InputStream in, String text) {
+        PcmStream(InputStream in, String text, ScheduledExecutorService watchdog, Duration stall, String source) {
             this.in = in;
             this.text = text;
+            this.watchdog = watchdog;
+            this.stall = stall;
+            this.source = source;
+        }
+
+        /** Up to {@code n} bytes (fewer only at the end of the body), or an error when the body stalls. */
+        private byte[] read(int n) throws IOException {
+            ScheduledFuture<?> alarm = watchdog.schedule(() -> {
+                stalled = true;
+                close();
+            }, stall.toMillis(), TimeUnit.MILLISECONDS);
+            try {
+                return in.readNBytes(n);
+            } catch (IOException e) {
+                if (stalled) {
+                    throw new CloudException(CloudException.Kind.TIMEOUT, source + " stopped sending audio for " + stall.toMillis() + " ms", 0);
+                }
+                throw e;
+            } finally {
+                alarm.cancel(false);
+            }
         }
 
         @Override
@@ -162,8 +219,17 @@ public final class CloudSynthesizer implements Synthesizer {
         @Override
         protected AudioChunk produce() {
             try {
-                byte[] b = in.readNBytes(2 * CHUNK_SAMPLES);
-                int n = b.length / 2;
+                byte[] b = read(2 * CHUNK_SAMPLES);
+                if (stalled) {
+                    throw new CloudException(CloudException.Kind.TIMEOUT, source + " stopped sending audio for " + stall.toMillis() + " ms", 0);
+                }
+                int n = b.length / 2; // an odd last byte (a cut-off sample) is dropped
+                samples += n;
+                if (n < CHUNK_SAMPLES && samples < MIN_SAMPLES) {
+                    // The whole body was shorter than any speech: an error page or a broken response, not audio.
+                    throw new CloudException(CloudException.Kind.SERVER_ERROR, source + " sent " + samples + " samples (" + (2 * samples)
+                            + " bytes), too little to be speech", 0);
+                }
                 if (n == 0) {
                     return null;
                 }

@@ -57,6 +57,19 @@ class HybridSynthesizerTest {
                     sleep(3000);
                     respond(ex, 200, new byte[4800]);
                 }
+                case "json200" -> {
+                    ex.getResponseHeaders().set("Content-Type", "application/json");
+                    respond(ex, 200, "{\"error\":{\"message\":\"quota exceeded\"}}".getBytes());
+                }
+                case "tiny" -> respond(ex, 200, new byte[3]);
+                case "stall" -> { // a tenth of a second of audio, then nothing
+                    ex.sendResponseHeaders(200, 48_000);
+                    OutputStream o = ex.getResponseBody();
+                    o.write(new byte[4800]);
+                    o.flush();
+                    sleep(5000);
+                    ex.close();
+                }
                 default -> respond(ex, 200, new byte[48_000]); // one second of 24 kHz silence
             }
         });
@@ -187,6 +200,28 @@ class HybridSynthesizerTest {
         assertEquals(22050, read2(refused.synthesize("Hi.", OPTIONS)));
         assertTrue(seen.get(3).reason().contains("unreachable"), seen.get(3).reason());
         mode.set("ok");
+    }
+
+    @Test
+    void aCloudThatSendsNoAudioOrStallsIsAnErrorNotAHang() {
+        List<Fallback> seen = new ArrayList<>();
+        HybridSynthesizer h = Synthesizers.hybrid(shared(local), stubCloud(), Policy.CLOUD_FIRST).onFallback(seen::add)
+                .withBreaker(new CircuitBreaker(100, Duration.ofSeconds(30)));
+        for (String m : new String[] {"json200", "tiny"}) {
+            mode.set(m);
+            assertEquals(22050, read2(h.synthesize("Hi.", OPTIONS)), "the local voice after " + m);
+        }
+        assertTrue(seen.get(0).reason().contains("HTTP 200 with application/json instead of audio: quota exceeded"), seen.get(0).reason());
+        assertTrue(seen.get(1).reason().contains("too little to be speech"), seen.get(1).reason());
+        mode.set("stall");
+        try (CloudSynthesizer cloud = stubCloud()) {
+            long start = System.nanoTime();
+            CloudException e = assertThrows(CloudException.class, () -> read(cloud.synthesize("Hi.", OPTIONS)));
+            assertTrue(e.getMessage().contains("stopped sending audio for 700 ms"), e.getMessage());
+            assertTrue(System.nanoTime() - start < 4_000_000_000L, "abandoned at the stall limit, not when the server gave up");
+        } finally {
+            mode.set("ok");
+        }
     }
 
     private static int read2(AudioStream s) {
