@@ -148,6 +148,7 @@ public final class SpeechStream extends ReadOnceAudioStream {
             }
             voice.requireOpen();
             Utterance.AudioPiece piece = utterance.next();
+            requireFinite(piece.samples());
             boolean done = !utterance.hasNext();
             float[] audio = filters.process(piece.samples(), 0, piece.samples().length);
             if (done) {
@@ -229,5 +230,17 @@ public final class SpeechStream extends ReadOnceAudioStream {
         pieces.clear();
         pending.clear();
         utterance = null;
+    }
+
+    /**
+     * Broken weights (NaN or infinite values) make non-finite samples, which every output would turn into silence
+     * without a word: refuse them instead.
+     */
+    private static void requireFinite(float[] samples) {
+        for (float v : samples) {
+            if (!Float.isFinite(v)) {
+                throw new IllegalStateException("the model produced non-finite samples (NaN or infinity): its weights are damaged");
+            }
+        }
     }
 }

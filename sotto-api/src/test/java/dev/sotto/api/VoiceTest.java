@@ -157,6 +157,29 @@ class VoiceTest {
     }
 
     @Test
+    void damagedWeightsAreAnErrorNotSilence() throws IOException {
+        Path good = PiperFixtures.gguf("tiny-r2", GgmlType.F32, dir.resolve("f32.gguf"));
+        Path nan = dir.resolve("nan.gguf");
+        try (dev.sotto.gguf.GgufFile g = dev.sotto.gguf.GgufFile.open(good); java.lang.foreign.Arena arena = java.lang.foreign.Arena.ofConfined()) {
+            dev.sotto.gguf.GgufWriter w = new dev.sotto.gguf.GgufWriter();
+            g.metadata().forEach(w::put);
+            for (dev.sotto.gguf.GgufTensorInfo t : g.tensors()) {
+                java.lang.foreign.MemorySegment data = g.data(t);
+                if (t.name().equals("dec.conv_post.weight")) {
+                    data = arena.allocate(data.byteSize(), 64);
+                    data.fill((byte) 0xFF); // all NaN
+                }
+                w.addTensor(t.name(), t.dims(), t.type(), data);
+            }
+            w.write(nan);
+        }
+        try (Voice broken = Voice.load(nan)) {
+            IllegalStateException e = assertThrows(IllegalStateException.class, () -> broken.synthesize("Hello.", java().build()).readAll());
+            assertTrue(e.getMessage().contains("non-finite samples"), e.getMessage());
+        }
+    }
+
+    @Test
     void writesEveryFormatToFilesAndStreams() throws IOException {
         Path reference = dir.resolve("ref.wav");
         voice.synthesize(TEXT, java().build()).writeWav(reference, SampleFormat.S16);

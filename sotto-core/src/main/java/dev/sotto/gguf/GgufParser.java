@@ -143,6 +143,20 @@ final class GgufParser {
                                 + size + " bytes, tensor data starts at " + dataOffset + ")");
             }
         }
+        // No two tensors may share bytes: an edit to one would change the other (ggml's writers never overlap them).
+        Integer[] byOffset = new Integer[tensors.size()];
+        for (int i = 0; i < byOffset.length; i++) {
+            byOffset[i] = i;
+        }
+        java.util.Arrays.sort(byOffset, java.util.Comparator.comparingLong(i -> tensors.get(i).offset()));
+        for (int k = 1; k < byOffset.length; k++) {
+            GgufTensorInfo before = tensors.get(byOffset[k - 1]);
+            GgufTensorInfo t = tensors.get(byOffset[k]);
+            if (t.byteSize() > 0 && before.offset() + before.byteSize() > t.offset()) {
+                throw fail(infoOffsets.get(byOffset[k]), "tensor '" + t.name() + "' data", "bytes at data offset " + t.offset()
+                        + " overlap tensor '" + before.name() + "' (" + before.byteSize() + " bytes at " + before.offset() + ")");
+            }
+        }
         return new Header((int) version, Collections.unmodifiableMap(metadata), List.copyOf(tensors), alignment, dataOffset);
     }
 

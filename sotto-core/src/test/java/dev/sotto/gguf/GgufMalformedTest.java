@@ -101,6 +101,12 @@ class GgufMalformedTest {
         refused(slack(oneTensor(1, new long[] {4}, 0, -32L)), "offset");
         Bytes dup = new Bytes().header(2, 0).str("t").u32(1).u64(1).u32(0).u64(0).str("t").u32(1).u64(1).u32(0).u64(32);
         refused(dup, "duplicate tensor name");
+        // Two tensors of 16 floats (64 bytes), the second starting inside the first.
+        Bytes overlap = new Bytes().header(2, 0).str("a").u32(1).u64(16).u32(0).u64(0).str("b").u32(1).u64(16).u32(0).u64(32);
+        for (int i = 0; i < 160; i++) {
+            overlap.u8(0);
+        }
+        refused(overlap, "tensor 'b' data", "overlap tensor 'a'");
     }
 
     @Test

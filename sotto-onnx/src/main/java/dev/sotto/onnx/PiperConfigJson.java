@@ -22,6 +22,9 @@ public record PiperConfigJson(String json, int sampleRate, String espeakVoice, S
                               float noiseScale, float lengthScale, float noiseW, List<String> phonemes,
                               List<int[]> phonemeIds, List<String> speakerNames, int numSymbols, int numSpeakers) {
 
+    /** Most speakers a config may declare (Piper's largest voices have about 900); the model's tensors decide the rest. */
+    static final int MAX_SPEAKERS = 1 << 16;
+
     public static PiperConfigJson read(Path path) throws IOException {
         String text = Files.readString(path, StandardCharsets.UTF_8);
         JsonNode root;
@@ -60,7 +63,12 @@ public record PiperConfigJson(String json, int sampleRate, String espeakVoice, S
             throw new OnnxFormatException(where + ": 'audio.sample_rate' is missing or implausible (" + sampleRate + ")");
         }
         JsonNode inference = root.path("inference");
-        int numSpeakers = root.path("num_speakers").asInt(1);
+        JsonNode speakerCount = root.path("num_speakers");
+        int numSpeakers = speakerCount.isMissingNode() || speakerCount.isNull() ? 1 : speakerCount.canConvertToInt() && speakerCount.isIntegralNumber()
+                ? speakerCount.asInt() : -1;
+        if (numSpeakers < 1 || numSpeakers > MAX_SPEAKERS) {
+            throw new OnnxFormatException(where + ": 'num_speakers' must be a whole number from 1 to " + MAX_SPEAKERS + ", not " + speakerCount);
+        }
         List<String> speakers = new ArrayList<>();
         for (int i = 0; i < Math.max(1, numSpeakers); i++) {
             speakers.add("");

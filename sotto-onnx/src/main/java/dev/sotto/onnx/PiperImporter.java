@@ -33,6 +33,7 @@ public final class PiperImporter {
     /** Canonical parameter name -> values and PyTorch shape, in discovery order. */
     private final Map<String, Param> params = new LinkedHashMap<>();
     private final Map<String, OnnxNode> convNodes = new HashMap<>();
+    private final java.util.Set<String> checkedConvs = new java.util.HashSet<>();
 
     /** A parameter: its values and its PyTorch shape. */
     public record Param(float[] values, long[] shape) {
@@ -61,6 +62,7 @@ public final class PiperImporter {
         OnnxGraph graph = OnnxGraph.read(onnx);
         PiperImporter imp = new PiperImporter(graph, onnx.getFileName().toString());
         VitsConfig cfg = imp.collect(json.sampleRate());
+        checkAgainstModel(json, cfg, config.getFileName().toString());
 
         GgufWriter w = new GgufWriter();
         w.put("general.architecture", "vits");
@@ -89,6 +91,22 @@ public final class PiperImporter {
             w.write(out);
         }
         return new Report(cfg, imp.params.size(), bytes, byType);
+    }
+
+    /** The config's counts and ids must be ones the model's tensors have. */
+    static void checkAgainstModel(PiperConfigJson json, VitsConfig cfg, String where) throws OnnxFormatException {
+        if (json.numSpeakers() > Math.max(1, cfg.speakers())) {
+            throw new OnnxFormatException(where + ": num_speakers is " + json.numSpeakers() + " but the model has " + Math.max(1, cfg.speakers())
+                    + " speaker(s)");
+        }
+        for (int i = 0; i < json.phonemes().size(); i++) {
+            for (int id : json.phonemeIds().get(i)) {
+                if (id >= cfg.vocabSize()) {
+                    throw new OnnxFormatException(where + ": phoneme '" + json.phonemes().get(i) + "' has id " + id + ", beyond the model's "
+                            + cfg.vocabSize() + " symbols");
+                }
+            }
+        }
     }
 
     /** Reads every parameter the model needs and derives the hyperparameters. */
@@ -190,6 +208,7 @@ public final class PiperImporter {
             throw error(e.getMessage());
         }
         checkAttributes(cfg);
+        checkOtherConvs();
         reshapeConvWeights();
         return cfg;
     }
@@ -348,6 +367,7 @@ public final class PiperImporter {
     private void expectConv(String module, int stride, int dilation, int pad, int groups) throws OnnxFormatException {
         OnnxNode n = convNodes.get(module);
         require(n != null, "convolution '" + module + "' not found");
+        checkedConvs.add(module);
         long s = n.intsAttribute("strides", 1)[0];
         long d = n.intsAttribute("dilations", 1)[0];
         long[] pads = n.intsAttribute("pads", 0, 0);
@@ -356,6 +376,29 @@ public final class PiperImporter {
         require(s == stride && d == dilation && padOk && g == groups,
                 "convolution '" + module + "' has stride " + s + ", dilation " + d + ", pads " + Arrays.toString(pads) + ", groups " + g
                         + "; expected stride " + stride + ", dilation " + dilation + ", pads [" + pad + ", " + pad + "], groups " + groups);
+    }
+
+    /**
+     * Every convolution the checks above did not name (1x1 projections and conditioning layers) must be a plain
+     * "same" convolution, and no convolution's {@code kernel_shape} may disagree with its weights: the Java model
+     * computes with neither, so a graph that says otherwise would be silently misread.
+     */
+    private void checkOtherConvs() throws OnnxFormatException {
+        for (Map.Entry<String, OnnxNode> e : convNodes.entrySet()) {
+            OnnxNode n = e.getValue();
+            long k = params.get(e.getKey() + ".weight").shape[2];
+            long[] shape = n.intsAttribute("kernel_shape", k);
+            require(shape.length == 1 && shape[0] == k, "convolution '" + e.getKey() + "' has kernel_shape " + Arrays.toString(shape)
+                    + " but weights of width " + k);
+            if (!checkedConvs.contains(e.getKey()) && !n.opType().equals("ConvTranspose")) {
+                long pad = (k - 1) / 2;
+                long[] pads = n.intsAttribute("pads", 0, 0);
+                require(n.intsAttribute("strides", 1)[0] == 1 && n.intsAttribute("dilations", 1)[0] == 1 && n.intAttribute("group").orElse(1L) == 1
+                                && pads.length == 2 && pads[0] == pad && pads[1] == pad,
+                        "convolution '" + e.getKey() + "' has stride, dilation, pads " + Arrays.toString(pads) + " or groups the model does not use"
+                                + " (expected a stride-1 convolution padded [" + pad + ", " + pad + "])");
+            }
+        }
     }
 
     /** Conv weights [out, in/g, k] become the kernels' matrix view [out, in/g * k]; transposed ones [in, out/g * k]. */

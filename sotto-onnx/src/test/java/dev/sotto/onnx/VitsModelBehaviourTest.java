@@ -157,6 +157,28 @@ class VitsModelBehaviourTest {
         assertTrue(e2.getMessage().contains("dec.conv_post.weight"), e2.getMessage());
         GgufFormatException e3 = assertThrows(GgufFormatException.class, () -> VitsModel.load(GgufFile.open(other)));
         assertTrue(e3.getMessage().contains("not a VITS voice"), e3.getMessage());
+        // Hyperparameters no model can have: a clear refusal, not a division by zero or a 0 Hz voice.
+        for (String[] bad : new String[][] {{"vits.n_heads", "0", "at least 1"}, {"vits.sample_rate", "0", "implausible"},
+                {"vits.speaker_count", "1000", "emb_g.weight' has shape [3, 16], expected [1000, 16]"}}) {
+            Path f = dir.resolve("bad-" + bad[0] + ".gguf");
+            withMetadata(good, f, bad[0], GgufValue.ofUInt32(Integer.parseInt(bad[1])));
+            GgufFormatException e = assertThrows(GgufFormatException.class, () -> VitsModel.load(GgufFile.open(f)), bad[0]);
+            assertTrue(e.getMessage().contains(bad[2]), bad[0] + ": " + e.getMessage());
+        }
+    }
+
+    /** A copy of {@code from} with metadata {@code key} set to {@code value}. */
+    static void withMetadata(Path from, Path to, String key, GgufValue value) throws IOException {
+        try (GgufFile g = GgufFile.open(from)) {
+            GgufWriter w = new GgufWriter();
+            for (Map.Entry<String, GgufValue> e : g.metadata().entrySet()) {
+                w.put(e.getKey(), e.getKey().equals(key) ? value : e.getValue());
+            }
+            for (GgufTensorInfo t : g.tensors()) {
+                w.addTensor(t.name(), t.dims(), t.type(), g.data(t));
+            }
+            w.write(to);
+        }
     }
 
     @Test
@@ -181,5 +203,52 @@ class VitsModelBehaviourTest {
         assertTrue(e3.getMessage().contains("not valid JSON"), e3.getMessage());
         assertFalse(Files.exists(dir.resolve("x.gguf")) || Files.exists(dir.resolve("y.gguf")) || Files.exists(dir.resolve("z.gguf")),
                 "nothing is written when an import fails");
+    }
+
+    @Test
+    void configsAndGraphsTheModelCannotHonourAreRefused() throws IOException {
+        Path onnx = Fixtures.onnx(VOICE);
+        String json = Files.readString(PiperImporter.defaultConfigPath(onnx));
+        String[][] cases = {
+            {"\"num_speakers\": 1e9", "'num_speakers' must be a whole number"},
+            {"\"num_speakers\": 40", "num_speakers is 40 but the model has 3 speaker(s)"},
+            {"\"phoneme_id_map\": {\"_\": [0], \"a\": [9999]}", "phoneme 'a' has id 9999, beyond the model's"},
+        };
+        for (String[] c : cases) {
+            String key = c[0].substring(1, c[0].indexOf('"', 1));
+            Path config = dir.resolve("c.onnx.json");
+            Files.writeString(config, json.replaceFirst("\"" + key + "\"\\s*:\\s*(\\{[^}]*\\}|[^,}]+)", java.util.regex.Matcher.quoteReplacement(c[0])));
+            OnnxFormatException e = assertThrows(OnnxFormatException.class, () -> PiperImporter.convert(onnx, config, dir.resolve("c.gguf"),
+                    GgmlType.F32), c[0]);
+            assertTrue(e.getMessage().contains(c[1]), c[0] + ": " + e.getMessage());
+        }
+        // Convolution attributes the Java model does not compute with.
+        var model = dev.sotto.onnx.proto.OnnxProtos.Model.parseFrom(Files.readAllBytes(onnx));
+        String[][] graphCases = {{"/enc_p/proj/", "pads", "convolution 'enc_p.proj' has stride, dilation, pads [1, 1]"},
+                {"/dec/conv_pre/", "kernel_shape", "convolution 'dec.conv_pre' has kernel_shape [5]"}};
+        for (String[] c : graphCases) {
+            var graph = model.getGraph().toBuilder();
+            for (int i = 0; i < graph.getNodeCount(); i++) {
+                var n = graph.getNode(i);
+                if (n.getOpType().equals("Conv") && n.getName().contains(c[0])) {
+                    var b = n.toBuilder().clearAttribute();
+                    for (var a : n.getAttributeList()) {
+                        if (!a.getName().equals(c[1])) {
+                            b.addAttribute(a);
+                        }
+                    }
+                    b.addAttribute(dev.sotto.onnx.proto.OnnxProtos.Attribute.newBuilder().setName(c[1]).setType(
+                            dev.sotto.onnx.proto.OnnxProtos.Attribute.Type.INTS).addAllInts(c[1].equals("pads")
+                            ? java.util.List.of(1L, 1L) : java.util.List.of(5L)));
+                    graph.setNode(i, b);
+                }
+            }
+            Path bad = dir.resolve("bad-" + c[1] + ".onnx");
+            Files.write(bad, model.toBuilder().setGraph(graph).build().toByteArray());
+            Files.writeString(PiperImporter.defaultConfigPath(bad), json);
+            OnnxFormatException e = assertThrows(OnnxFormatException.class, () -> PiperImporter.convert(bad, PiperImporter.defaultConfigPath(bad),
+                    dir.resolve("d.gguf"), GgmlType.F32), c[1]);
+            assertTrue(e.getMessage().contains(c[2]), c[1] + ": " + e.getMessage());
+        }
     }
 }

@@ -49,6 +49,22 @@ public record VitsConfig(int vocabSize, int hidden, int inter, int filter, int h
                          int sampleRate) {
 
     public VitsConfig {
+        if (vocabSize < 1 || hidden < 1 || inter < 1 || filter < 1 || heads < 1 || encoderLayers < 1 || ffnKernel < 1 || dpFilter < 1
+                || dpKernel < 1 || dpLayers < 0 || dpBins < 1 || wnLayers < 1 || wnKernel < 1 || wnDilationRate < 1 || decInitial < 1
+                || decPreKernel < 1 || decPostKernel < 1) {
+            throw new IllegalArgumentException("every width, count and kernel size must be at least 1");
+        }
+        if (sampleRate < 1000 || sampleRate > 384_000) {
+            throw new IllegalArgumentException("sample rate " + sampleRate + " Hz is implausible (1000 to 384000)");
+        }
+        if (speakers < 1 || (gin == 0 && speakers > 1)) {
+            throw new IllegalArgumentException(speakers + " speaker(s)" + (gin == 0 ? " without a speaker embedding" : ""));
+        }
+        for (int r : upsampleRates) {
+            if (r < 1) {
+                throw new IllegalArgumentException("upsample rates must be at least 1");
+            }
+        }
         if (hidden % heads != 0) {
             throw new IllegalArgumentException("hidden width " + hidden + " is not divisible by " + heads + " heads");
         }

@@ -12,6 +12,7 @@ import dev.sotto.model.TextInput;
 import dev.sotto.model.Utterance;
 import dev.sotto.tensor.WeightMatrix;
 import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.random.RandomGenerator;
 
@@ -69,6 +70,13 @@ public final class VitsModel implements SpeechModel {
         this.decoder = new HifiGanDecoder(cfg, w);
         this.speakerEmbedding = cfg.gin() > 0 ? w.matrix("emb_g.weight", cfg.speakers(), cfg.gin()) : null;
         this.piper = PiperConfig.readFrom(file, cfg.sampleRate());
+        for (Map.Entry<String, int[]> e : piper.phonemeIds().entrySet()) {
+            for (int id : e.getValue()) {
+                if (id < 0 || id >= cfg.vocabSize()) {
+                    throw new GgufFormatException("phoneme '" + e.getKey() + "' has id " + id + ", beyond the model's " + cfg.vocabSize() + " symbols");
+                }
+            }
+        }
         this.info = info(file, cfg, piper);
     }
 
