@@ -17,6 +17,8 @@ import java.util.List;
  * (normalized only when asked for).
  */
 final class ModelInputs {
+    private static final java.util.logging.Logger LOG = java.util.logging.Logger.getLogger(ModelInputs.class.getName());
+
     /**
      * One utterance's input.
      *
@@ -74,11 +76,28 @@ final class ModelInputs {
             }
             return out;
         }
+        reportUnreadable(frontEnd.unreadable(text));
         for (String phonemes : frontEnd.phonemes(text)) {
             PhonemeIdMap.Ids ids = idMap.sentence(phonemes);
             out.add(new Sentence(new ModelInput.PhonemeIds(ids.ids()), text, phonemes, ids.symbols()));
         }
         return out;
+    }
+
+    /** Most distinct skipped characters reported per request (then one last note). */
+    private static final int MAX_REPORTED = 64;
+    private final java.util.Set<Integer> reported = new java.util.HashSet<>();
+
+    /** Warns once per request about each character the phonemizer passes over, so that nothing is left out silently. */
+    private void reportUnreadable(String unreadable) {
+        if (unreadable.isEmpty() || reported.size() > MAX_REPORTED) {
+            return;
+        }
+        StringBuilder fresh = new StringBuilder();
+        unreadable.codePoints().filter(reported::add).forEach(fresh::appendCodePoint);
+        if (!fresh.isEmpty()) {
+            LOG.warning("skipped what the phonemizer cannot read: " + fresh + (reported.size() > MAX_REPORTED ? " (and no more of these notes)" : ""));
+        }
     }
 
     /** The phonemes of each sentence of {@code text} (phoneme-based voices). */

@@ -113,6 +113,11 @@ public final class SpeechStream extends ReadOnceAudioStream {
             return replay.hasNext() ? replay.next() : null;
         }
         AudioChunk c = synthesizeNext();
+        if (c == null && index == 0) {
+            // Text, but nothing in it this voice can say: an error, not an empty file.
+            throw new NothingToSayException("nothing to say: the text has nothing this voice can speak (letters of scripts its phonemizer"
+                    + " cannot read, symbols or punctuation only)");
+        }
         if (recording) {
             if (c != null) {
                 recorded.add(c);

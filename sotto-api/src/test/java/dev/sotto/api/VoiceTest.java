@@ -221,7 +221,36 @@ class VoiceTest {
         SpeechStream once = voice.synthesize("Hi.", java().build());
         once.readAll();
         assertThrows(IllegalStateException.class, once::readAll);
-        assertEquals(0, voice.synthesize("   ", java().build()).readAll().length);
+        // Text with nothing this voice can say is an error, not an empty file.
+        for (String nothing : new String[] {"   ", "你好世界", "مرحبا", "😀😀", "......", "\u0000\u0000"}) {
+            NothingToSayException none = assertThrows(NothingToSayException.class, () -> voice.synthesize(nothing, java().build()).readAll(),
+                    nothing);
+            assertTrue(none.getMessage().startsWith("nothing to say"), none.getMessage());
+        }
+        // What is skipped in a sentence that does speak is said (a warning on the API's logger).
+        List<String> warnings = new ArrayList<>();
+        java.util.logging.Logger log = java.util.logging.Logger.getLogger("dev.sotto.api");
+        java.util.logging.Handler capture = new java.util.logging.Handler() {
+            @Override
+            public void publish(java.util.logging.LogRecord r) {
+                warnings.add(r.getMessage());
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        log.addHandler(capture);
+        try {
+            assertTrue(voice.synthesize("Hello 你好 world, café 😀.", java().build()).readAll().length > 0);
+        } finally {
+            log.removeHandler(capture);
+        }
+        assertEquals(List.of("skipped what the phonemizer cannot read: 你好😀"), warnings);
         assertThrows(java.nio.file.NoSuchFileException.class, () -> Voice.load(dir.resolve("absent.gguf")));
         Voice other = Voice.load(PiperFixtures.onnx("tiny-r2"));
         other.close();

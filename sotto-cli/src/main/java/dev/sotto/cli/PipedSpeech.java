@@ -2,6 +2,7 @@ package dev.sotto.cli;
 
 import dev.sotto.api.AudioChunk;
 import dev.sotto.api.AudioStream;
+import dev.sotto.api.NothingToSayException;
 import dev.sotto.api.ReadOnceAudioStream;
 import dev.sotto.api.SynthesisOptions;
 import dev.sotto.api.Synthesizer;
@@ -76,7 +77,13 @@ final class PipedSpeech extends ReadOnceAudioStream {
             if (current == null && (ended || !openNext())) {
                 return null;
             }
-            if (chunks.hasNext()) {
+            boolean more;
+            try {
+                more = chunks.hasNext();
+            } catch (NothingToSayException e) {
+                more = false; // a piece of only symbols or unreadable script: the rest of the input still speaks
+            }
+            if (more) {
                 AudioChunk c = chunks.next();
                 int sentence = c.sentence() + sentenceOffset;
                 nextSentence = Math.max(nextSentence, sentence + 1);

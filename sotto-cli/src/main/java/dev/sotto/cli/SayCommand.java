@@ -147,7 +147,12 @@ final class SayCommand implements Callable<Integer> {
             throw new SottoCli.UserError(e.getMessage());
         }
         // Local-first and cloud-first can speak through the cloud when no voice is installed; local-only cannot.
-        Path voicePath = model != null ? Voices.resolve(model) : cloud != null ? optionalDefaultVoice()
+        if (cloud != null && policy == null) {
+            spec.commandLine().getErr().println("sotto: --cloud without --policy: local-first (the cloud speaks only when the local voice"
+                    + " cannot)");
+        }
+        // With a cloud to fall back on, a local voice that cannot be found or opened is a reason to fall back, not an error.
+        Path voicePath = model != null ? (cloud != null ? model : Voices.resolve(model)) : cloud != null ? optionalDefaultVoice()
                 : FirstRun.voice(spec.commandLine().getErr(), offline || FirstRun.offlineByEnvironment());
         try (Synthesizer synthesizer = cloud != null ? hybrid(voicePath, p) : Voices.open(voicePath, null)) {
             AudioStream stream;
@@ -233,7 +238,17 @@ final class SayCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new SottoCli.UserError(e.getMessage());
         }
-        Voice local = voicePath == null ? null : Voices.open(voicePath, null);
+        Voice local = null;
+        if (voicePath != null) {
+            try {
+                local = Voices.open(voicePath, null);
+            } catch (IOException | RuntimeException e) {
+                if (p == Policy.LOCAL_ONLY) {
+                    throw e;
+                }
+                spec.commandLine().getErr().println("sotto: the local voice cannot be used (" + e.getMessage() + "); the cloud will speak");
+            }
+        }
         PrintWriter err = spec.commandLine().getErr();
         return Synthesizers.hybrid(local, cloudSynth, p).onFallback(f -> {
             err.println("sotto: using " + f.to() + " instead of " + f.from() + ": " + f.reason());

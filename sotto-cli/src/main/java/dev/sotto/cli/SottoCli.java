@@ -26,7 +26,29 @@ public final class SottoCli implements Runnable {
     }
 
     public static void main(String[] args) {
+        configureLogging(args.length > 0 && args[0].equals("serve"));
         System.exit(execute(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+    }
+
+    /**
+     * The server logs what it does (with times); the other commands say only warnings, on one line each in the
+     * manner of their own messages ("sotto: ...").
+     */
+    static void configureLogging(boolean server) {
+        if (server) {
+            return;
+        }
+        java.util.logging.Logger root = java.util.logging.Logger.getLogger("");
+        root.setLevel(java.util.logging.Level.WARNING);
+        for (java.util.logging.Handler h : root.getHandlers()) {
+            h.setLevel(java.util.logging.Level.WARNING);
+            h.setFormatter(new java.util.logging.Formatter() {
+                @Override
+                public String format(java.util.logging.LogRecord r) {
+                    return "sotto: " + formatMessage(r) + System.lineSeparator();
+                }
+            });
+        }
     }
 
     /** Runs the command line with the given streams and returns the exit code (for tests). */

@@ -268,6 +268,27 @@ class SottoCliTest {
     }
 
     @Test
+    void everyHelpPrintsWithoutWarnings() {
+        for (String[] cmd : new String[][] {{"--help"}, {"say", "--help"}, {"synth", "--help"}, {"serve", "--help"}, {"voices", "--help"},
+                {"voices", "list", "--help"}, {"voices", "download", "--help"}, {"voices", "remove", "--help"}, {"convert", "--help"},
+                {"quantize", "--help"}, {"bench", "--help"}, {"inspect", "--help"}, {"system", "--help"}, {"phonemize", "--help"},
+                {"normalize", "--help"}}) {
+            java.io.ByteArrayOutputStream stderr = new java.io.ByteArrayOutputStream();
+            java.io.PrintStream before = System.err;
+            System.setErr(new java.io.PrintStream(stderr, true, java.nio.charset.StandardCharsets.UTF_8)); // picocli warns on System.err
+            Result r;
+            try {
+                r = run(cmd);
+            } finally {
+                System.setErr(before);
+            }
+            assertEquals(0, r.code(), String.join(" ", cmd) + ": " + r.err());
+            assertEquals("", r.err() + stderr.toString(java.nio.charset.StandardCharsets.UTF_8), String.join(" ", cmd) + " printed warnings");
+            assertFalse(r.out().contains("%n") || r.out().contains("%%"), String.join(" ", cmd) + ": " + r.out());
+        }
+    }
+
+    @Test
     void serveRefusesAnEmptyApiKey() {
         Result r = run("serve", "-m", voice("tiny-r2").toString(), "--port", "0", "--api-key", "");
         assertEquals(1, r.code());

@@ -185,6 +185,21 @@ class VoicesCliTest {
                     "tiny", "--policy", "local-first", "-o", wav.toString(), "Hello.");
             assertEquals(0, missing.code(), missing.err());
             assertTrue(missing.err().contains("no local voice"), missing.err());
+            // Local-first with a -m that does not exist or is not a voice: the cloud speaks, each reason said once.
+            Path corrupt = dir.resolve("corrupt.gguf");
+            Files.writeString(corrupt, "not a voice");
+            for (String m : new String[] {dir.resolve("absent.gguf").toString(), corrupt.toString(), "no-such-voice"}) {
+                SottoCliTest.Result r = SottoCliTest.run("say", "-m", m, "--cloud", "http://127.0.0.1:" + server.port() + "/v1",
+                        "--cloud-voice", "tiny", "--policy", "local-first", "-o", wav.toString(), "Hello.");
+                assertEquals(0, r.code(), m + ": " + r.err());
+                assertTrue(r.err().contains("the local voice cannot be used"), r.err());
+                assertEquals(1, r.err().lines().filter(l -> l.contains("instead of")).count(), "the fallback said once: " + r.err());
+            }
+            // --cloud without --policy is local-first, and says so.
+            SottoCliTest.Result implicit = SottoCliTest.run("say", "-m", voice.toString(), "--phonemizer", "java", "--cloud",
+                    "http://127.0.0.1:" + server.port() + "/v1", "-o", wav.toString(), "Hello.");
+            assertEquals(0, implicit.code(), implicit.err());
+            assertTrue(implicit.err().contains("--cloud without --policy: local-first"), implicit.err());
         }
         SottoCliTest.Result noCloud = SottoCliTest.run("say", "-m", voice.toString(), "--policy", "local-first", "-o", wav.toString(), "Hi.");
         assertEquals(1, noCloud.code());

@@ -283,6 +283,9 @@ class SpeechServerTest {
         assertEquals("unsupported_response_format", error(format).get("code").asText());
         assertTrue(error(format).get("message").asText().endsWith("supported: wav, mp3, opus, flac, pcm"));
         assertEquals(400, post(port, body("Hi", "wav", "\"speed\":9")).statusCode());
+        var nothing = post(port, body("\u0000\u0000", "wav", null));
+        assertEquals(400, nothing.statusCode(), "input that gives no speech");
+        assertTrue(error(nothing).get("message").asText().startsWith("nothing to say"), error(nothing).toString());
         assertEquals("stream_format", error(post(port, body("Hi", "wav", "\"stream_format\":\"sse\""))).get("param").asText());
         assertEquals(400, post(port, body("Hi", "wav", "\"emotion\":\"bored\"")).statusCode());
         var ssml = post(port, body("<speak>Hi <break></speak>", "wav", "\"ssml\":true"));

@@ -103,6 +103,29 @@ public final class CmuPhonemizer implements Phonemizer {
         return d;
     }
 
+    /** Letters outside the Latin script (the dictionary and the spelling rules are English) and pictographs. */
+    @Override
+    public String unreadable(String text) {
+        StringBuilder out = new StringBuilder();
+        java.util.Set<Integer> seen = new java.util.HashSet<>();
+        text.codePoints().forEach(cp -> {
+            boolean foreignLetter = Character.isLetter(cp) && Character.UnicodeScript.of(cp) != Character.UnicodeScript.LATIN;
+            boolean pictograph = Character.getType(cp) == Character.OTHER_SYMBOL;
+            if ((foreignLetter || pictograph) && seen.add(cp)) {
+                out.appendCodePoint(cp);
+            }
+        });
+        return out.toString();
+    }
+
+    /** The word without accents ("café" -> "cafe"): the dictionary spells English words without them. */
+    private static String withoutAccents(String word) {
+        if (word.chars().allMatch(ch -> ch < 128)) {
+            return word;
+        }
+        return java.text.Normalizer.normalize(word, java.text.Normalizer.Form.NFD).replaceAll("\\p{M}+", "");
+    }
+
     @Override
     public List<String> phonemize(String text) {
         List<String> sentences = new ArrayList<>();
@@ -192,6 +215,7 @@ public final class CmuPhonemizer implements Phonemizer {
 
     /** IPA of one word (letters, apostrophes and inner hyphens), given the word after it (for "the"/"to"). */
     String word(String word, String next) {
+        word = withoutAccents(word);
         String lower = word.toLowerCase(Locale.ROOT);
         boolean nextStartsWithVowel = !next.isEmpty() && "aeiouAEIOU".indexOf(next.charAt(0)) >= 0;
         if (lower.equals("the") && nextStartsWithVowel) {

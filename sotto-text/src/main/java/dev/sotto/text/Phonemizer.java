@@ -13,4 +13,12 @@ public interface Phonemizer {
 
     /** A short name for messages, e.g. "espeak-ng 1.51 (en-us)". */
     String describe();
+
+    /**
+     * The characters of {@code text} this phonemizer passes over without a sound (letters of scripts it cannot read,
+     * pictographs), each once, in order; empty when it reads everything.
+     */
+    default String unreadable(String text) {
+        return "";
+    }
 }

@@ -144,12 +144,32 @@ public final class SentenceSplitter {
         String s = sentence.strip();
         while (s.length() > maxChars) {
             int cut = lastCut(s, maxChars);
+            int[] block = inlineBlockAround(s, cut);
+            if (block != null) {
+                cut = block[0] > 0 ? block[0] : block[1]; // before the block, or after it when it opens the sentence
+                if (cut >= s.length()) {
+                    break;
+                }
+            }
             out.add(s.substring(0, cut).strip());
             s = s.substring(cut).strip();
         }
         if (!s.isEmpty()) {
             out.add(s);
         }
+    }
+
+    /** The [start, end) of the inline {@code [[ IPA ]]} block that position {@code cut} falls inside, or null. */
+    private static int[] inlineBlockAround(String s, int cut) {
+        int open = s.lastIndexOf("[[", cut - 1);
+        while (open >= 0) {
+            int close = s.indexOf("]]", open + 2);
+            if (close >= 0 && close - open <= 2000 && cut > open && cut < close + 2) {
+                return new int[] {open, close + 2};
+            }
+            open = open == 0 ? -1 : s.lastIndexOf("[[", open - 1);
+        }
+        return null;
     }
 
     /** Where to cut a too-long sentence: after its last clause mark before the limit, else its last space. */

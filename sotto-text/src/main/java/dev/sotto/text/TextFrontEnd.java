@@ -32,6 +32,11 @@ public final class TextFrontEnd {
         this.lexicon = Objects.requireNonNull(lexicon, "lexicon");
     }
 
+    /** What the phonemizer will pass over in {@code text} (see {@link Phonemizer#unreadable}); inline IPA is read as written. */
+    public String unreadable(String text) {
+        return text == null ? "" : phonemizer.unreadable(INLINE.matcher(lexicon.apply(text)).replaceAll(" "));
+    }
+
     /** The phonemes of each sentence of {@code text}; empty when there is nothing to say. */
     public List<String> phonemes(String text) {
         List<String> out = new ArrayList<>();

@@ -67,6 +67,20 @@ class SentenceSplitterTest {
     }
 
     @Test
+    void longInlineIpaBlocksAreNeverCut() {
+        String ipa = "[[" + "həlˈoʊ, wˈɜːld ".repeat(40).strip() + "]]"; // about 600 characters, commas and spaces inside
+        String text = "Before it comes " + "a long run of words ".repeat(15) + ipa + " and then a long tail " + "of more words ".repeat(30) + "end.";
+        List<String> parts = splitter.split(text);
+        assertTrue(parts.size() > 1, parts.toString());
+        long whole = parts.stream().filter(p -> p.contains(ipa)).count();
+        assertEquals(1, whole, "the block is in one piece: " + parts);
+        for (String p : parts) {
+            assertEquals(p.split("\\[\\[", -1).length - 1, p.split("]]", -1).length - 1, "no piece opens or closes a block alone: " + p);
+        }
+        assertEquals(text.replaceAll("\\s+", ""), String.join("", parts).replaceAll("\\s+", ""), "nothing lost");
+    }
+
+    @Test
     void hugeInputIsLinear() {
         String text = "A sentence with Dr. Who and 3.14 in it... ".repeat(25_000); // about 1 MB
         List<String> parts = assertTimeoutPreemptively(Duration.ofSeconds(10), () -> splitter.split(text));
