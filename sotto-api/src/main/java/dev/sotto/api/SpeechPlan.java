@@ -24,6 +24,9 @@ final class SpeechPlan {
         }
     }
 
+    /** Most silence SSML breaks may add to one request, in seconds (a few breaks of any length fit; a wall of them does not). */
+    static final double MAX_TOTAL_PAUSE_SECONDS = 60;
+
     /** The pieces of {@code text}. SSML errors surface here, before any audio. */
     static Deque<Piece> of(String text, boolean ssml, boolean splitSentences, int sampleRate) {
         Deque<Piece> out = new ArrayDeque<>();
@@ -32,8 +35,14 @@ final class SpeechPlan {
             addRun(out, text, 1f, 0f, 0f, splitSentences, splitter);
             return out;
         }
+        double pauses = 0;
         for (Ssml.Segment seg : Ssml.parse(text)) {
             if (seg.isPause()) {
+                pauses += seg.pauseSeconds();
+                if (pauses > MAX_TOTAL_PAUSE_SECONDS) {
+                    throw new IllegalArgumentException("invalid SSML: its breaks add up to more than " + (int) MAX_TOTAL_PAUSE_SECONDS
+                            + " s of silence, the most one request may hold");
+                }
                 out.add(new Piece("", 1f, 0f, 0f, Math.round(seg.pauseSeconds() * sampleRate)));
             } else {
                 addRun(out, seg.text(), seg.rate(), seg.pitchSemitones(), seg.volumeDb(), splitSentences, splitter);

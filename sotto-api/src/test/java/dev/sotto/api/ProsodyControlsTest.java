@@ -118,6 +118,10 @@ class ProsodyControlsTest {
         assertTrue(rmsDb(normal) - rmsDb(slow) > 3, "-6 dB is quieter");
         SsmlException e = assertThrows(SsmlException.class, () -> voice().synthesize("<speak>Hello <break></speak>", flat().ssml(true).build()));
         assertTrue(e.getMessage().contains("line 1"), e.getMessage());
+        // Silence is capped per request: seven breaks of 10 s are refused before any audio.
+        IllegalArgumentException wall = assertThrows(IllegalArgumentException.class, () -> voice().synthesize(
+                "<speak>Hi." + "<break time=\"10s\"/>".repeat(7) + "</speak>", flat().ssml(true).build()));
+        assertTrue(wall.getMessage().contains("more than 60 s of silence"), wall.getMessage());
         // Without the ssml option, markup is text like any other (and nothing fails).
         assertTrue(say("<speak>Hi</speak>", flat().build()).length > 0);
     }

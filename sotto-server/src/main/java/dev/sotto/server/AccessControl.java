@@ -47,7 +47,9 @@ final class AccessControl {
             return;
         }
         String h = ex.getRequestHeaders().getFirst("Authorization");
-        byte[] given = h != null && h.startsWith("Bearer ") ? h.substring(7).strip().getBytes(StandardCharsets.UTF_8) : new byte[0];
+        // The scheme name is case-insensitive (RFC 9110, 11.1): "bearer KEY" is as good as "Bearer KEY".
+        boolean bearer = h != null && h.length() > 7 && h.regionMatches(true, 0, "Bearer ", 0, 7);
+        byte[] given = bearer ? h.substring(7).strip().getBytes(StandardCharsets.UTF_8) : new byte[0];
         if (!MessageDigest.isEqual(given, apiKey.getBytes(StandardCharsets.UTF_8))) {
             ex.getResponseHeaders().set("WWW-Authenticate", "Bearer");
             throw new ApiException(401, "invalid_request_error", "missing or wrong API key: send Authorization: Bearer <key>", null,

@@ -56,7 +56,9 @@ final class JsonBody {
             throw ApiException.badRequest("the request body is empty; send a JSON object", null);
         }
         try {
-            return json.readTree(text);
+            // Strict: one JSON value and nothing after it, no key given twice (which value would count?).
+            return json.reader().with(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+                    .with(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION).readTree(text);
         } catch (JsonProcessingException e) {
             String why = e.getOriginalMessage();
             throw ApiException.badRequest("the request body is not valid JSON: " + SpeechRequest.printable(why == null ? "" : why.split("\n")[0]),

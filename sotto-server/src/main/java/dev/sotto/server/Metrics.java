@@ -87,7 +87,32 @@ final class Metrics {
         b.append("sotto_time_to_first_byte_seconds_bucket{le=\"+Inf\"} ").append(ttfbCount.get()).append('\n');
         b.append("sotto_time_to_first_byte_seconds_sum ").append(fmt(ttfbSum.sum())).append('\n');
         b.append("sotto_time_to_first_byte_seconds_count ").append(ttfbCount.get()).append('\n');
+        jvm(b);
         return b.toString();
+    }
+
+    /** The JVM's memory and garbage collection, the figures an operator sizes the heap by. */
+    private static void jvm(StringBuilder b) {
+        java.lang.management.MemoryUsage heap = java.lang.management.ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
+        java.lang.management.MemoryUsage other = java.lang.management.ManagementFactory.getMemoryMXBean().getNonHeapMemoryUsage();
+        b.append("# HELP jvm_memory_used_bytes Memory in use, by area.\n# TYPE jvm_memory_used_bytes gauge\n")
+                .append("jvm_memory_used_bytes{area=\"heap\"} ").append(heap.getUsed()).append('\n')
+                .append("jvm_memory_used_bytes{area=\"nonheap\"} ").append(other.getUsed()).append('\n');
+        b.append("# HELP jvm_memory_committed_bytes Memory the JVM holds from the system, by area.\n# TYPE jvm_memory_committed_bytes gauge\n")
+                .append("jvm_memory_committed_bytes{area=\"heap\"} ").append(heap.getCommitted()).append('\n')
+                .append("jvm_memory_committed_bytes{area=\"nonheap\"} ").append(other.getCommitted()).append('\n');
+        b.append("# HELP jvm_memory_max_bytes The heap limit (-Xmx; -1 when none).\n# TYPE jvm_memory_max_bytes gauge\n")
+                .append("jvm_memory_max_bytes{area=\"heap\"} ").append(heap.getMax()).append('\n');
+        b.append("# HELP jvm_gc_collections_total Garbage collections, by collector.\n# TYPE jvm_gc_collections_total counter\n");
+        StringBuilder seconds = new StringBuilder("# HELP jvm_gc_seconds_total Time spent collecting garbage, by collector.\n"
+                + "# TYPE jvm_gc_seconds_total counter\n");
+        for (java.lang.management.GarbageCollectorMXBean gc : java.lang.management.ManagementFactory.getGarbageCollectorMXBeans()) {
+            String name = gc.getName().replaceAll("[^A-Za-z0-9 _-]", "");
+            b.append("jvm_gc_collections_total{gc=\"").append(name).append("\"} ").append(Math.max(0, gc.getCollectionCount())).append('\n');
+            seconds.append("jvm_gc_seconds_total{gc=\"").append(name).append("\"} ").append(fmt(Math.max(0, gc.getCollectionTime()) / 1000.0))
+                    .append('\n');
+        }
+        b.append(seconds);
     }
 
     private static void counter(StringBuilder b, String name, String help, long value) {

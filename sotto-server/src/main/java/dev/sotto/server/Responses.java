@@ -25,8 +25,9 @@ final class Responses {
         try {
             ex.getResponseHeaders().set("Content-Type", type);
             ex.getResponseHeaders().set("Cache-Control", "no-store");
-            ex.sendResponseHeaders(status, body.length == 0 ? -1 : body.length);
-            if (body.length > 0) {
+            boolean head = ex.getRequestMethod().equals("HEAD"); // the headers of a GET, no body (the JDK wants -1 here)
+            ex.sendResponseHeaders(status, body.length == 0 || head ? -1 : body.length);
+            if (body.length > 0 && !head) {
                 try (OutputStream out = ex.getResponseBody()) {
                     out.write(body);
                 }
@@ -52,7 +53,7 @@ final class Responses {
             err.put("code", e.code);
         }
         if (e.status == 405) {
-            ex.getResponseHeaders().set("Allow", ex.getRequestURI().getRawPath().equals("/v1/audio/speech") ? "POST" : "GET");
+            ex.getResponseHeaders().set("Allow", ex.getRequestURI().getRawPath().equals("/v1/audio/speech") ? "POST" : "GET, HEAD");
         }
         try {
             sendJson(ex, e.status, root);

@@ -111,7 +111,9 @@ final class SpeechEndpoint {
         try {
             speech = voice.synthesize(req.input(), req.options());
         } catch (IllegalArgumentException | IllegalStateException e) {
-            throw ApiException.badRequest(e.getMessage(), null); // bad SSML, speaker out of range, unknown preset voice, ...
+            // Bad SSML, a speaker out of range, an unknown preset voice, ...: name the field when the message does.
+            String m = String.valueOf(e.getMessage());
+            throw ApiException.badRequest(m, m.startsWith("speaker") ? "speaker" : m.contains("SSML") ? "input" : m.contains("voice") ? "voice" : null);
         }
         try (speech) {
             Iterator<AudioChunk> chunks = speech.iterator();

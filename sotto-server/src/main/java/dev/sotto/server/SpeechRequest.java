@@ -66,22 +66,40 @@ record SpeechRequest(String voiceName, String input, OutputFormat format, Synthe
         }
         Synthesizer voice = voices.get(resolved.name());
         SynthesisOptions.Builder o = SynthesisOptions.builder().voice(resolved.presetVoice());
+        // Each value is checked where it is set, so that an error names its field ("param").
+        double speed = optionalNumber(body, "speed", 1.0);
+        checked("speed", () -> o.speed(SynthesisOptions.builder().speed((float) speed).build().speed()));
+        double pitch = optionalNumber(body, "pitch", 0.0);
+        checked("pitch", () -> o.pitch(SynthesisOptions.builder().pitch((float) pitch).build().pitch()));
+        String emotion = optionalString(body, "emotion", null);
+        String instructions = optionalString(body, "instructions", null);
+        if (emotion != null) {
+            checked("emotion", () -> o.style(SynthesisOptions.builder().style(emotion).build().style()));
+        } else if (instructions != null) {
+            o.style(styleNamedIn(instructions));
+        }
+        o.ssml(optionalBoolean(body, "ssml", false));
+        int speaker = speaker(body.get("speaker"), resolved.name(), voice);
+        checked("speaker", () -> o.speaker(speaker));
+        long seed = (long) optionalNumber(body, "seed", 0);
+        o.seed(seed);
+        boolean timings = optionalBoolean(body, "timings", false);
         try {
-            o.speed((float) optionalNumber(body, "speed", 1.0));
-            o.pitch((float) optionalNumber(body, "pitch", 0.0));
-            String emotion = optionalString(body, "emotion", null);
-            String instructions = optionalString(body, "instructions", null);
-            if (emotion != null) {
-                o.style(emotion);
-            } else if (instructions != null) {
-                o.style(styleNamedIn(instructions));
-            }
-            o.ssml(optionalBoolean(body, "ssml", false));
-            o.speaker(speaker(body.get("speaker"), resolved.name(), voice));
-            o.seed((long) optionalNumber(body, "seed", 0));
-            return new SpeechRequest(resolved.name(), input, format, o.build(), optionalBoolean(body, "timings", false));
+            return new SpeechRequest(resolved.name(), input, format, o.build(), timings);
         } catch (IllegalArgumentException e) {
             throw ApiException.badRequest(e.getMessage(), null);
+        }
+    }
+
+    /**
+     * Runs {@code set} (which checks its value by building options that hold only it), turning a refused value into
+     * a 400 that names {@code param}.
+     */
+    private static void checked(String param, Runnable set) throws ApiException {
+        try {
+            set.run();
+        } catch (IllegalArgumentException e) {
+            throw ApiException.badRequest(e.getMessage(), param);
         }
     }
 

@@ -105,7 +105,18 @@ public final class SpeechServer implements AutoCloseable {
     public void stop(Duration drain) {
         draining = true;
         if (server != null) {
-            server.stop((int) Math.max(0, Math.min(Integer.MAX_VALUE, drain.toSeconds())));
+            // Wait for the requests this server is running (not for connections the JDK still counts after cutting
+            // off a slow client), then close at once.
+            long deadline = System.nanoTime() + drain.toNanos();
+            while (metrics.inFlight().get() > 0 && System.nanoTime() < deadline) {
+                try {
+                    Thread.sleep(20);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+            }
+            server.stop(0);
             executor.shutdown();
             try {
                 executor.awaitTermination(Math.max(1, drain.toSeconds()), TimeUnit.SECONDS);
@@ -154,6 +165,11 @@ public final class SpeechServer implements AutoCloseable {
         String method = ex.getRequestMethod();
         boolean allowedOrigin = access.cors(ex);
         if (method.equals("OPTIONS") && path.startsWith("/v1/")) {
+            if (ex.getRequestHeaders().getFirst("Origin") == null) {
+                // Not a browser's preflight: say what the endpoint takes.
+                ex.getResponseHeaders().set("Allow", path.equals("/v1/audio/speech") ? "POST, OPTIONS" : "GET, HEAD, OPTIONS");
+                return Responses.send(ex, 204, "text/plain", new byte[0]);
+            }
             if (!allowedOrigin) {
                 throw new ApiException(403, "invalid_request_error", "cross-origin requests from this origin are not allowed (see --cors-origin)",
                         null, "cors_forbidden");
@@ -212,7 +228,7 @@ public final class SpeechServer implements AutoCloseable {
     }
 
     private static void requireMethod(String method, String allowed) throws ApiException {
-        if (!method.equals(allowed)) {
+        if (!method.equals(allowed) && !(method.equals("HEAD") && allowed.equals("GET"))) {
             throw new ApiException(405, "invalid_request_error", "method " + SpeechRequest.printable(method) + " is not allowed here; use "
                     + allowed, null, "method_not_allowed");
         }

@@ -317,6 +317,8 @@ class SpeechServerTest {
         assertTrue(metrics.contains("sotto_requests_total{endpoint=\"/v1/audio/speech\",status=\"200\"}"), metrics);
         assertTrue(metrics.contains("sotto_time_to_first_byte_seconds_bucket{le=\"+Inf\"}") && metrics.contains("sotto_audio_seconds_total"));
         assertTrue(metrics.matches("(?s).*sotto_phrase_cache_hits_total [1-9].*"), metrics);
+        assertTrue(metrics.matches("(?s).*jvm_memory_used_bytes\\{area=\"heap\"} [1-9].*") && metrics.contains("jvm_memory_max_bytes{area=\"heap\"}")
+                && metrics.contains("jvm_gc_collections_total{gc=") && metrics.contains("jvm_gc_seconds_total{gc="), metrics);
         var page = get(port, "/");
         assertTrue(page.body().contains("/v1/audio/speech") && page.headers().firstValue("Content-Type").orElseThrow().startsWith("text/html"));
     }
@@ -343,6 +345,8 @@ class SpeechServerTest {
             assertEquals("invalid_api_key", error(none).get("code").asText());
             assertEquals(401, post(keyed.port(), body("Hi", "wav", null), "Authorization", "Bearer wrong").statusCode());
             assertEquals(200, post(keyed.port(), body("Hi", "wav", null), "Authorization", "Bearer s3cret").statusCode());
+            assertEquals(200, post(keyed.port(), body("Hi", "wav", null), "Authorization", "bearer s3cret").statusCode(), "scheme case-insensitive");
+            assertEquals(401, post(keyed.port(), body("Hi", "wav", null), "Authorization", "Basic s3cret").statusCode());
             assertEquals(200, get(keyed.port(), "/health").statusCode());
         }
     }
@@ -439,6 +443,30 @@ class SpeechServerTest {
         assertEquals(200, post(port, body("Still here.", "wav", null)).statusCode());
     }
 
+    @Test
+    void strictBodiesNamedParamsAndTheUsualProbes() throws Exception {
+        int port = server.port();
+        var trailing = post(port, body("Hi", "wav", null) + " {\"more\":1}");
+        assertEquals(400, trailing.statusCode(), "trailing garbage after the JSON object");
+        var duplicate = post(port, body("Hi", "wav", null).replace("{\"model\"", "{\"input\":\"Other\",\"model\""));
+        assertEquals(400, duplicate.statusCode(), "a key given twice");
+        assertTrue(error(duplicate).get("message").asText().contains("input"), error(duplicate).toString());
+        for (String[] c : new String[][] {{"\"speed\":9", "speed"}, {"\"pitch\":99", "pitch"}, {"\"speaker\":77", "speaker"},
+                {"\"emotion\":\"bored\"", "emotion"}}) {
+            var r = post(port, body("Hi", "wav", c[0]));
+            assertEquals(400, r.statusCode(), c[0]);
+            assertEquals(c[1], error(r).get("param").asText(), c[0] + ": " + error(r));
+        }
+        var head = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health"))
+                .method("HEAD", HttpRequest.BodyPublishers.noBody()).build(), BodyHandlers.ofByteArray());
+        assertEquals(200, head.statusCode(), "HEAD /health, the usual probe");
+        assertEquals(0, head.body().length);
+        var options = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v1/audio/speech"))
+                .method("OPTIONS", HttpRequest.BodyPublishers.noBody()).build(), BodyHandlers.ofString());
+        assertEquals(204, options.statusCode(), "OPTIONS without an Origin is not a preflight");
+        assertEquals("POST, OPTIONS", options.headers().firstValue("Allow").orElseThrow());
+    }
+
     /** Sends a raw request with {@code body} and returns the status line. */
     private static String rawStatus(int port, String method, byte[] body) throws IOException {
         try (Socket s = new Socket("127.0.0.1", port)) {
@@ -449,6 +477,24 @@ class SpeechServerTest {
             out.flush();
             byte[] head = s.getInputStream().readNBytes(16);
             return new String(head, StandardCharsets.US_ASCII);
+        }
+    }
+
+    @Test
+    void shutdownWithNothingRunningDoesNotWaitOutTheDrain() throws Exception {
+        VoiceRegistry v = new VoiceRegistry().add("tiny-voice", Voice.load(voiceFile));
+        SpeechServer s = new SpeechServer(ServerConfig.defaults().withPort(0), v).start();
+        // A slow client that is cut off (1 s here) and an idle connection: neither is a request to wait for.
+        try (Socket slow = new Socket("127.0.0.1", s.port()); Socket idle = new Socket("127.0.0.1", s.port())) {
+            slow.getOutputStream().write("POST /v1/audio/speech HTTP/1.1\r\nHost: x\r\n".getBytes(StandardCharsets.US_ASCII));
+            slow.setSoTimeout(10_000);
+            assertEquals(-1, slow.getInputStream().read(), "the slow client is cut off");
+            assertTrue(idle.isConnected());
+            long start = System.nanoTime();
+            s.stop(Duration.ofSeconds(20));
+            assertTrue(System.nanoTime() - start < Duration.ofSeconds(5).toNanos(), "stopped without waiting out the 20 s drain");
+        } finally {
+            v.close();
         }
     }
 
