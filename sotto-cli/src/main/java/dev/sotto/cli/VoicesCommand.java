@@ -134,7 +134,7 @@ final class VoicesCommand implements Callable<Integer> {
         @Parameters(paramLabel = "NAME", description = "the voice's name or alias in the catalog, e.g. " + Voices.DEFAULT_VOICE)
         String name;
 
-        @Option(names = "--type", defaultValue = "q8_0", description = "f32, f16, q8_0 (~27%% of the .onnx) or q4_0 (default: ${DEFAULT-VALUE})")
+        @Option(names = "--type", defaultValue = "q8_0", description = "f32, f16, q8_0 (~38%% of the .onnx) or q4_0 (default: ${DEFAULT-VALUE})")
         String type;
 
         @Option(names = "--keep-onnx", description = "also keep the Piper .onnx and .onnx.json beside the GGUF")

@@ -22,6 +22,9 @@ import java.util.Objects;
  * alignment. {@link #write(Path)} is atomic: the file appears complete under its name or not at all.
  */
 public final class GgufWriter {
+    /** ggml's key for the version of its quantized block layouts; ours (Q8_0, Q4_0) are version 2. */
+    static final String QUANTIZATION_VERSION = "general.quantization_version";
+
     private final Map<String, GgufValue> metadata = new LinkedHashMap<>();
     private final List<PendingTensor> tensors = new ArrayList<>();
     private int alignment = GgufParser.DEFAULT_ALIGNMENT;
@@ -107,6 +110,9 @@ public final class GgufWriter {
             throw new IllegalArgumentException("tensor '" + name + "' needs " + bytes + " bytes of " + type + ", got " + data.byteSize());
         }
         tensors.add(new PendingTensor(name, dims.clone(), type, data));
+        if (type.blockSize() > 1 && !metadata.containsKey(QUANTIZATION_VERSION)) {
+            metadata.put(QUANTIZATION_VERSION, GgufValue.ofUInt32(2)); // ggml's tools expect it on quantized files
+        }
         return this;
     }
 

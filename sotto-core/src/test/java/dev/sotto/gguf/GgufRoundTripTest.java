@@ -73,6 +73,21 @@ class GgufRoundTripTest {
     }
 
     @Test
+    void quantizedFilesCarryTheQuantizationVersion() throws IOException {
+        float[] v = new float[32];
+        GgufWriter plain = new GgufWriter();
+        plain.addTensor("a", new long[] {32}, GgmlType.F32, GgufSamples.floatsAs(GgmlType.F32, v));
+        plain.addTensor("b", new long[] {32}, GgmlType.F16, GgufSamples.floatsAs(GgmlType.F16, v));
+        assertFalse(GgufFile.parse(MemorySegment.ofArray(plain.toBytes())).get("general.quantization_version").isPresent());
+        for (GgmlType t : new GgmlType[] {GgmlType.Q8_0, GgmlType.Q4_0}) {
+            GgufWriter q = new GgufWriter();
+            q.addTensor("a", new long[] {32}, t, GgufSamples.floatsAs(t, v));
+            GgufFile f = GgufFile.parse(MemorySegment.ofArray(q.toBytes()));
+            assertEquals(2, f.get("general.quantization_version").orElseThrow().asLong(), t.toString());
+        }
+    }
+
+    @Test
     void customAlignmentIsRecordedAndHonoured() throws IOException {
         GgufWriter w = new GgufWriter().alignment(64);
         w.addTensor("a", new long[] {3}, GgmlType.F32, GgufSamples.floatsAs(GgmlType.F32, new float[] {1, 2, 3}));

@@ -37,7 +37,16 @@ public final class SpeechServer implements AutoCloseable {
         setDefault("sun.net.httpserver.maxReqHeaders", "100");
         setDefault("sun.net.httpserver.maxReqHeaderSize", "65536");
         setDefault("sun.net.httpserver.idleInterval", "30");
-        setDefault("jdk.httpserver.maxConnections", "1024");
+        // Open connections, idle ones included: as many as the process's file descriptors allow, less a margin for
+        // the voices and logs, so that a crowd of idle clients does not lock out new ones long before the system would.
+        setDefault("jdk.httpserver.maxConnections", String.valueOf(maxConnections()));
+    }
+
+    /** Connections the server may hold open: the descriptor limit less 256, between 256 and 65,536. */
+    static int maxConnections() {
+        long fds = java.lang.management.ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.UnixOperatingSystemMXBean u
+                ? u.getMaxFileDescriptorCount() : 4096;
+        return (int) Math.max(256, Math.min(65_536, fds - 256));
     }
 
     private static void setDefault(String key, String value) {

@@ -481,6 +481,22 @@ class SpeechServerTest {
     }
 
     @Test
+    void aCrowdOfIdleConnectionsDoesNotLockOutNewClients() throws Exception {
+        int crowd = Math.min(1500, SpeechServer.maxConnections() - 64);
+        List<Socket> idle = new ArrayList<>();
+        try {
+            for (int i = 0; i < crowd; i++) {
+                idle.add(new Socket("127.0.0.1", server.port())); // connected, never a request
+            }
+            assertEquals(200, get(server.port(), "/health").statusCode(), "a new client after " + crowd + " idle connections");
+        } finally {
+            for (Socket s : idle) {
+                s.close();
+            }
+        }
+    }
+
+    @Test
     void shutdownWithNothingRunningDoesNotWaitOutTheDrain() throws Exception {
         VoiceRegistry v = new VoiceRegistry().add("tiny-voice", Voice.load(voiceFile));
         SpeechServer s = new SpeechServer(ServerConfig.defaults().withPort(0), v).start();
