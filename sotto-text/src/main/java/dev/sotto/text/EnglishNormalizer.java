@@ -38,7 +38,8 @@ public final class EnglishNormalizer implements Normalizer {
     private static final Pattern PERCENT = Pattern.compile("(-)?\\b(" + NUM + ")(?:\\.(\\d{1,6}))?\\s?%");
     private static final Pattern TEMPERATURE = Pattern.compile("(-)?\\b(" + NUM + ")(?:\\.(\\d{1,3}))?\\s?°\\s?([CF])\\b");
     private static final Pattern UNIT = Pattern.compile("(-)?\\b(" + NUM + ")(?:\\.(\\d{1,6}))?\\s?"
-            + "(km/h|mph|kph|km|kg|mg|cm|mm|mi|ft|lbs|lb|oz|ml|mL|GB|MB|KB|TB|GHz|MHz|kHz|Hz|kW|kWh|ms|m|g|l|L|h|s|V|W)\\b(?![-'])");
+            + "(km/h|mph|kph|km|kg|mg|cm|mm|mi|ft|lbs|lb|oz|ml|mL|GB|MB|KB|TB|GHz|MHz|kHz|Hz|kW|kWh|ms|tbsp|Tbsp|tbs|tsp|m|g|l|L|h|s|V|W)"
+            + "\\b(?![-'])");
     private static final Pattern DEGREES = Pattern.compile("\\b(" + NUM + ")\\s?°");
     private static final Pattern ORDINAL = Pattern.compile("\\b(\\d{1,9})(st|nd|rd|th)\\b");
     private static final Pattern DECADE = Pattern.compile("\\b(1[1-9]|20)(\\d)0s\\b|(?<![\\d'])'?([1-9])0s\\b");
@@ -51,7 +52,16 @@ public final class EnglishNormalizer implements Normalizer {
     private static final Pattern ROMAN_AFTER_NOUN = Pattern.compile("\\b(War|Chapter|Part|Volume|Book|Act|Scene|Section|Phase|Episode|"
             + "Article|Title|Level|Class|Type|Stage|chapter|part|volume|book|act|scene|section|phase|episode|article|level|class|type|stage) "
             + "(X{0,3}(?:IX|IV|V?I{0,3}))\\b");
-    private static final Pattern TITLE = Pattern.compile("\\b(Dr|Mr|Mrs|Ms|Prof|St|Mt|Gen|Capt|Lt|Sgt|Col|Gov|Sen|Rev|Fr)\\.(?=\\s+[A-Z])");
+    private static final Pattern TITLE = Pattern.compile("\\b(Dr|Mr|Mrs|Ms|Prof|St|Mt|Gen|Capt|Lt|Sgt|Col|Gov|Sen|Rev|Fr)\\.(?=\\s+[A-Z])"
+            + "|\\b(Dr|Mr|Mrs|Ms|Prof|Gen|Capt|Lt|Sgt|Col|Gov|Sen|Rev)\\.(?=\\s+[a-z])"); // a person's title; St and Mt are places
+    /** Emergency numbers are said digit by digit ("nine one one") after a verb of calling or before the service. */
+    private static final Pattern EMERGENCY = Pattern.compile("(?i)\\b(call(?:s|ed|ing)?|dial(?:s|ed|led|ing|ling)?|phone|ring|text)\\s+"
+            + "(911|999|112|000|111)\\b(?:(\\s+or\\s+)(911|999|112|000|111)\\b)?"
+            + "|\\b(911|999|112)(?=\\s+(?:call|calls|operator|operators|dispatcher|dispatchers|dispatch|emergency|line|service|services)\\b)");
+    /** N:M that is not a time (the times went first): a ratio or a score. */
+    private static final Pattern RATIO = Pattern.compile("(?<![\\d:.])(\\d{1,4}):(\\d{1,4})(?![\\d:])");
+    /** Letters and digits run together: flight, model and road numbers, formulas (BA123, RTX4090, B2B, H2O). */
+    private static final Pattern CODE = Pattern.compile("\\b([A-Z]{1,4})(\\d{1,5})([A-Z]{1,3})?\\b|\\b(\\d{1,4})([A-Z])\\b(?![-'])");
     private static final Pattern AFTER_NAME = Pattern.compile("(?<=[A-Za-z] )(St|Ave|Rd|Blvd|Jr|Sr|Inc|Ltd|Co)\\.");
     private static final Pattern LATIN = Pattern.compile("\\b(etc|e\\.g|i\\.e|vs|approx|cf)\\.(?=\\s|$|[,;:)])|\\bvs\\b");
     private static final Pattern NUMBER_SIGN = Pattern.compile("(?:\\bNo\\.|#)\\s?(\\d{1,9})\\b");
@@ -87,7 +97,9 @@ public final class EnglishNormalizer implements Normalizer {
             Map.entry("GHz", new String[] {"gigahertz", "gigahertz"}), Map.entry("MHz", new String[] {"megahertz", "megahertz"}),
             Map.entry("kHz", new String[] {"kilohertz", "kilohertz"}), Map.entry("Hz", new String[] {"hertz", "hertz"}),
             Map.entry("kW", new String[] {"kilowatt", "kilowatts"}), Map.entry("kWh", new String[] {"kilowatt hour", "kilowatt hours"}),
-            Map.entry("V", new String[] {"volt", "volts"}), Map.entry("W", new String[] {"watt", "watts"}));
+            Map.entry("V", new String[] {"volt", "volts"}), Map.entry("W", new String[] {"watt", "watts"}),
+            Map.entry("tbsp", new String[] {"tablespoon", "tablespoons"}), Map.entry("Tbsp", new String[] {"tablespoon", "tablespoons"}),
+            Map.entry("tbs", new String[] {"tablespoon", "tablespoons"}), Map.entry("tsp", new String[] {"teaspoon", "teaspoons"}));
     private static final Map<String, String> TITLES = Map.ofEntries(Map.entry("Dr", "Doctor"), Map.entry("Mr", "Mister"),
             Map.entry("Mrs", "Missus"), Map.entry("Ms", "Miz"), Map.entry("Prof", "Professor"), Map.entry("St", "Saint"),
             Map.entry("Mt", "Mount"), Map.entry("Gen", "General"), Map.entry("Capt", "Captain"), Map.entry("Lt", "Lieutenant"),
@@ -113,6 +125,7 @@ public final class EnglishNormalizer implements Normalizer {
         s = replace(EMAIL, s, m -> spokenAddress(m.group().replace("@", " at ")));
         s = replace(PHONE, s, m -> phone(m.group()));
         s = replace(TIME, s, this::time);
+        s = replace(RATIO, s, m -> NumberWords.cardinal(Long.parseLong(m.group(1))) + " to " + NumberWords.cardinal(Long.parseLong(m.group(2))));
         s = replace(AM_PM, s, m -> NumberWords.cardinal(Long.parseLong(m.group(1))) + " " + m.group(2).toLowerCase(Locale.ROOT) + " m");
         s = replace(ISO_DATE, s, m -> month(m.group(2)) + " " + NumberWords.ordinal(Long.parseLong(m.group(3))) + ", "
                 + NumberWords.year(Integer.parseInt(m.group(1))));
@@ -143,7 +156,10 @@ public final class EnglishNormalizer implements Normalizer {
         s = replace(REGNAL, s, m -> m.group(2).isEmpty() ? m.group() : m.group(1) + " the " + NumberWords.ordinal(roman(m.group(2))));
         s = replace(ROMAN_AFTER_NOUN, s, m -> m.group(2).isEmpty() ? m.group() : m.group(1) + " " + NumberWords.cardinal(roman(m.group(2))));
         s = replace(NUMBER_SIGN, s, m -> "number " + NumberWords.cardinal(m.group(1)));
-        s = replace(TITLE, s, m -> TITLES.get(m.group(1)));
+        s = replace(EMERGENCY, s, m -> m.group(5) != null ? NumberWords.digitByDigit(m.group(5))
+                : m.group(1) + " " + NumberWords.digitByDigit(m.group(2)) + (m.group(4) == null ? "" : m.group(3) + NumberWords.digitByDigit(m.group(4))));
+        s = replace(CODE, s, EnglishNormalizer::code);
+        s = replace(TITLE, s, m -> TITLES.get(m.group(1) != null ? m.group(1) : m.group(2)));
         s = replace(AFTER_NAME, s, m -> AFTER_NAMES.get(m.group(1)) + (atEnd(m) ? "." : ""));
         s = replace(LATIN, s, m -> m.group(1) == null ? "versus" : LATIN_WORDS.get(m.group(1)) + (atEnd(m) ? "." : ""));
         boolean shouting = mostlyUpperCase(s);
@@ -158,6 +174,38 @@ public final class EnglishNormalizer implements Normalizer {
     }
 
     // ---------------------------------------------------------------- pieces
+
+    /**
+     * A code of letters and digits: the letters spelled (a word acronym kept whole), the digits as people read such
+     * numbers ("one twenty-three", "forty ninety", "oh seven"); a digit run with one letter after it ("4B") likewise.
+     */
+    private static String code(Matcher m) {
+        if (m.group(4) != null) {
+            return codeNumber(m.group(4)) + " " + m.group(5);
+        }
+        String letters = m.group(1);
+        String spelled = WORD_ACRONYMS.contains(letters) ? letters : String.join(" ", letters.split(""));
+        String tail = m.group(3) == null ? "" : " " + String.join(" ", m.group(3).split(""));
+        return spelled + " " + codeNumber(m.group(2)) + tail;
+    }
+
+    /** Digits of a code: up to two as a number, three as digit and pair, four as two pairs, longer digit by digit. */
+    static String codeNumber(String d) {
+        long v = Long.parseLong(d);
+        if (d.length() <= 2) {
+            return d.length() == 2 && d.charAt(0) == '0' ? "oh " + NumberWords.cardinal(d.charAt(1) - '0') : NumberWords.cardinal(v);
+        }
+        if (d.length() == 3) {
+            return d.endsWith("00") ? NumberWords.cardinal(v) : NumberWords.cardinal(d.charAt(0) - '0') + " " + codeNumber(d.substring(1));
+        }
+        if (d.length() == 4) {
+            if (d.endsWith("000") || d.charAt(0) == '0') {
+                return d.charAt(0) == '0' ? NumberWords.digitByDigit(d) : NumberWords.cardinal(v);
+            }
+            return d.endsWith("00") ? NumberWords.cardinal(v / 100) + " hundred" : codeNumber(d.substring(0, 2)) + " " + codeNumber(d.substring(2));
+        }
+        return NumberWords.digitByDigit(d);
+    }
 
     /** Removes control characters (keeping line breaks and tabs) and unpaired surrogates. */
     static String clean(String text) {
