@@ -139,30 +139,28 @@ public final class CloudSynthesizer implements Synthesizer {
             throw new CloudException(CloudException.Kind.UNREACHABLE, "interrupted", 0);
         }
         if (r.statusCode() != 200) {
-            String message;
-            try (InputStream in = r.body()) {
-                message = new String(in.readNBytes(4096), StandardCharsets.UTF_8);
-                message = JSON.readTree(message).path("error").path("message").asText(message);
-            } catch (IOException e) {
-                message = "";
-            }
+            String message = errorMessage(r.body());
             CloudException.Kind kind = r.statusCode() == 429 ? CloudException.Kind.RATE_LIMITED
                     : r.statusCode() >= 500 ? CloudException.Kind.SERVER_ERROR : CloudException.Kind.REJECTED;
             throw new CloudException(kind, describe() + " answered HTTP " + r.statusCode() + ": " + message.strip(), r.statusCode());
         }
         String type = r.headers().firstValue("Content-Type").orElse("").toLowerCase(java.util.Locale.ROOT);
         if (type.startsWith("application/json") || type.startsWith("text/")) {
-            String message;
-            try (InputStream in = r.body()) {
-                message = new String(in.readNBytes(4096), StandardCharsets.UTF_8);
-                message = JSON.readTree(message).path("error").path("message").asText(message);
-            } catch (IOException e) {
-                message = "";
-            }
+            String message = errorMessage(r.body());
             throw new CloudException(CloudException.Kind.SERVER_ERROR, describe() + " answered HTTP 200 with " + type + " instead of audio: "
                     + message.strip().replaceAll("\\s+", " "), 200);
         }
         return new PcmStream(r.body(), text, watchdog, config.firstByteTimeout(), describe());
+    }
+
+    /** The service's error message: OpenAI's {@code error.message}, else the start of the body as it is. */
+    private static String errorMessage(InputStream body) {
+        try (InputStream in = body) {
+            String text = new String(in.readNBytes(4096), StandardCharsets.UTF_8);
+            return JSON.readTree(text).path("error").path("message").asText(text);
+        } catch (IOException e) {
+            return "";
+        }
     }
 
     @Override
