@@ -56,7 +56,11 @@ public interface AudioStream extends Iterable<AudioChunk>, AutoCloseable {
      * a response carries speech before the text is done); does not close {@code out}. Memory stays bounded.
      */
     default void write(OutputStream out, OutputFormat format) throws IOException {
-        AudioEncoder encoder = format.encoder(out, sampleRate());
+        encode(format.encoder(out, sampleRate()), out);
+    }
+
+    /** Feeds every chunk to {@code encoder}, flushing {@code out} (its output) after each, then finishes it. */
+    private void encode(AudioEncoder encoder, OutputStream out) throws IOException {
         for (AudioChunk c : this) {
             encoder.write(c.samples(), 0, c.samples().length);
             out.flush();
@@ -74,11 +78,7 @@ public interface AudioStream extends Iterable<AudioChunk>, AutoCloseable {
             try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
                 OutputStream out = new BufferedOutputStream(Channels.newOutputStream(ch), 1 << 16);
                 AudioEncoder encoder = format.encoder(out, sampleRate());
-                for (AudioChunk c : this) {
-                    encoder.write(c.samples(), 0, c.samples().length);
-                }
-                encoder.finish();
-                out.flush();
+                encode(encoder, out);
                 byte[] header = encoder.finalHeader();
                 if (header != null) {
                     ch.write(ByteBuffer.wrap(header), 0);

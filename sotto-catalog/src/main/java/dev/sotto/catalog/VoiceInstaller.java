@@ -5,8 +5,6 @@ import dev.sotto.tensor.GgmlType;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -34,8 +32,6 @@ public final class VoiceInstaller {
 
     private final VoiceHome home;
     private final String baseUrl;
-    private final Duration stallTimeout;
-    private final HttpClient http;
     private final Downloader downloader;
 
     /**
@@ -49,8 +45,7 @@ public final class VoiceInstaller {
             throw new IllegalArgumentException("the voices URL must be http(s)://host/path, got '" + baseUrl + "'");
         }
         this.baseUrl = baseUrl.replaceAll("/+$", "");
-        this.stallTimeout = stallTimeout;
-        this.http = HttpClient.newBuilder().connectTimeout(stallTimeout).followRedirects(HttpClient.Redirect.NORMAL).build();
+        HttpClient http = HttpClient.newBuilder().connectTimeout(stallTimeout).followRedirects(HttpClient.Redirect.NORMAL).build();
         this.downloader = new Downloader(http, stallTimeout);
     }
 

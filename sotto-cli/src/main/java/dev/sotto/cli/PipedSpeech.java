@@ -7,6 +7,7 @@ import dev.sotto.api.ReadOnceAudioStream;
 import dev.sotto.api.SynthesisOptions;
 import dev.sotto.api.Synthesizer;
 import dev.sotto.audio.Resampler;
+import dev.sotto.audio.Samples;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Iterator;
@@ -100,13 +101,7 @@ final class PipedSpeech extends ReadOnceAudioStream {
 
     private float[] resampled(float[] samples, boolean last) {
         float[] body = resampler.process(samples, 0, samples.length);
-        if (!last) {
-            return body;
-        }
-        float[] tail = resampler.flush();
-        float[] all = java.util.Arrays.copyOf(body, body.length + tail.length);
-        System.arraycopy(tail, 0, all, body.length, tail.length);
-        return all;
+        return last ? Samples.concat(body, resampler.flush()) : body;
     }
 
     @Override

@@ -242,10 +242,7 @@ final class SayCommand implements Callable<Integer> {
         if (voicePath != null) {
             try {
                 local = Voices.open(voicePath, null);
-            } catch (IOException | RuntimeException e) {
-                if (p == Policy.LOCAL_ONLY) {
-                    throw e;
-                }
+            } catch (IOException | RuntimeException e) { // local-first or cloud-first here: the cloud can speak instead
                 spec.commandLine().getErr().println("sotto: the local voice cannot be used (" + e.getMessage() + "); the cloud will speak");
             }
         }

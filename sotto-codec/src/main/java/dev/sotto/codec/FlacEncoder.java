@@ -176,8 +176,9 @@ final class FlacEncoder implements AudioEncoder {
         for (int p = 0; p <= MAX_PARTITION_ORDER && (n % (1 << p)) == 0 && (n >> p) > order; p++) {
             long cost = 0;
             for (int part = 0; part < 1 << p; part++) {
-                cost += 4 + riceBits(partitionStart(part, n, p, order), (part + 1) * (n >> p), bestRice(partitionStart(part, n, p, order),
-                        (part + 1) * (n >> p)));
+                int from = partitionStart(part, n, p, order);
+                int to = (part + 1) * (n >> p);
+                cost += 4 + riceBits(from, to, bestRice(from, to));
             }
             if (cost < bestBits) {
                 bestBits = cost;

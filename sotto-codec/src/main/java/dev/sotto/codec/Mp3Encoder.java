@@ -1,6 +1,7 @@
 package dev.sotto.codec;
 
 import de.sciss.jump3r.lowlevel.LameEncoder;
+import dev.sotto.audio.AudioFilter;
 import dev.sotto.audio.Resampler;
 import dev.sotto.audio.SampleFormat;
 import dev.sotto.audio.Wav;
@@ -23,7 +24,7 @@ final class Mp3Encoder implements AudioEncoder {
     private static final int SLICE_SAMPLES = 8_192;
 
     private final OutputStream out;
-    private final Resampler resampler;
+    private final AudioFilter toRate;
     private final LameEncoder lame;
     private final byte[] mp3;
     /** LAME's output until its first frame is complete (then null): the tag placeholder is dropped. */
@@ -32,7 +33,7 @@ final class Mp3Encoder implements AudioEncoder {
     Mp3Encoder(OutputStream out, int sourceRate) {
         this.out = out;
         int rate = encodedRate(sourceRate);
-        this.resampler = rate == sourceRate ? null : Resampler.ofRates(sourceRate, rate);
+        this.toRate = Resampler.converting(sourceRate, rate);
         this.lame = new LameEncoder(new javax.sound.sampled.AudioFormat(rate, 16, 1, true, false), BITRATE_KBPS,
                 LameEncoder.CHANNEL_MODE_MONO, LameEncoder.QUALITY_MIDDLE, false);
         this.mp3 = new byte[lame.getMP3BufferSize()];
@@ -40,22 +41,13 @@ final class Mp3Encoder implements AudioEncoder {
 
     /** The rate the MP3 has for a voice at {@code sourceRate}: the same when it is one of {@link #RATES}, else the next one up. */
     static int encodedRate(int sourceRate) {
-        for (int r : RATES) {
-            if (r >= sourceRate) {
-                return r;
-            }
-        }
-        return RATES[RATES.length - 1];
+        return OutputFormat.rateAtOrAbove(sourceRate, RATES);
     }
 
     @Override
     public void write(float[] s, int from, int to) throws IOException {
-        if (resampler != null) {
-            s = resampler.process(s, from, to - from);
-            from = 0;
-            to = s.length;
-        }
-        encode(s, from, to);
+        float[] r = toRate.process(s, from, to - from);
+        encode(r, 0, r.length);
     }
 
     private void encode(float[] s, int from, int to) throws IOException {
@@ -110,10 +102,8 @@ final class Mp3Encoder implements AudioEncoder {
 
     @Override
     public void finish() throws IOException {
-        if (resampler != null) {
-            float[] rest = resampler.flush();
-            encode(rest, 0, rest.length);
-        }
+        float[] rest = toRate.flush();
+        encode(rest, 0, rest.length);
         int n = lame.encodeFinish(mp3);
         lame.close();
         emit(Math.max(0, n));

@@ -1,5 +1,6 @@
 package dev.sotto.codec;
 
+import dev.sotto.audio.AudioFilter;
 import dev.sotto.audio.Resampler;
 import dev.sotto.audio.Wav;
 import io.github.jaredmdobson.concentus.OpusApplication;
@@ -31,7 +32,7 @@ final class OggOpusEncoder implements AudioEncoder {
     private static final int MAX_PACKET = 1275;
 
     private final OggPageWriter ogg;
-    private final Resampler resampler;
+    private final AudioFilter toRate;
     private final OpusEncoder opus;
     private final int rate;
     private final int sourceRate;
@@ -47,7 +48,7 @@ final class OggOpusEncoder implements AudioEncoder {
 
     OggOpusEncoder(OutputStream out, int sourceRate) {
         this.rate = opusRate(sourceRate);
-        this.resampler = rate == sourceRate ? null : Resampler.ofRates(sourceRate, rate);
+        this.toRate = Resampler.converting(sourceRate, rate);
         try {
             this.opus = new OpusEncoder(rate, 1, OpusApplication.OPUS_APPLICATION_AUDIO);
         } catch (OpusException e) {
@@ -74,12 +75,7 @@ final class OggOpusEncoder implements AudioEncoder {
 
     /** The Opus rate at or above the voice's. */
     static int opusRate(int sourceRate) {
-        for (int r : OPUS_RATES) {
-            if (r >= sourceRate) {
-                return r;
-            }
-        }
-        return DECODED_RATE;
+        return OutputFormat.rateAtOrAbove(sourceRate, OPUS_RATES);
     }
 
     private byte[] head(int sourceRate) {
@@ -98,12 +94,8 @@ final class OggOpusEncoder implements AudioEncoder {
         if (!started) {
             start();
         }
-        if (resampler != null) {
-            s = resampler.process(s, from, to - from);
-            from = 0;
-            to = s.length;
-        }
-        queue(s, from, to);
+        float[] r = toRate.process(s, from, to - from);
+        queue(r, 0, r.length);
         ogg.flush(false);
     }
 
@@ -137,10 +129,8 @@ final class OggOpusEncoder implements AudioEncoder {
         if (!started) {
             start();
         }
-        if (resampler != null) {
-            float[] rest = resampler.flush();
-            queue(rest, 0, rest.length);
-        }
+        float[] rest = toRate.flush();
+        queue(rest, 0, rest.length);
         // Pad with silence until the encoder has emitted every input sample past its look-ahead.
         long needed = inputSamples + preSkip / (DECODED_RATE / rate);
         while (packets * frame < needed || packets == 0) {

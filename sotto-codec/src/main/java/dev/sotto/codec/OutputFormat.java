@@ -80,6 +80,16 @@ public enum OutputFormat {
         };
     }
 
+    /** The smallest of {@code rates} (ascending) at or above {@code sourceRate}, else the highest: a codec's rate for a voice. */
+    static int rateAtOrAbove(int sourceRate, int[] rates) {
+        for (int r : rates) {
+            if (r >= sourceRate) {
+                return r;
+            }
+        }
+        return rates[rates.length - 1];
+    }
+
     /** A streaming encoder writing this format to {@code out}, fed samples at {@code sourceRate}. */
     public AudioEncoder encoder(OutputStream out, int sourceRate) {
         if (sourceRate <= 0) {

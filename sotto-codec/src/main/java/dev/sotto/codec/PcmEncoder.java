@@ -1,5 +1,6 @@
 package dev.sotto.codec;
 
+import dev.sotto.audio.AudioFilter;
 import dev.sotto.audio.Resampler;
 import dev.sotto.audio.SampleFormat;
 import dev.sotto.audio.Wav;
@@ -9,29 +10,23 @@ import java.io.OutputStream;
 /** Raw s16le mono, resampled (band-limited, streamed) to the rate the reader assumes. */
 final class PcmEncoder implements AudioEncoder {
     private final OutputStream out;
-    private final Resampler resampler;
+    private final AudioFilter toRate;
 
     PcmEncoder(OutputStream out, int sourceRate, int outputRate) {
         this.out = out;
-        this.resampler = sourceRate == outputRate ? null : Resampler.ofRates(sourceRate, outputRate);
+        this.toRate = Resampler.converting(sourceRate, outputRate);
     }
 
     @Override
     public void write(float[] s, int from, int to) throws IOException {
-        if (resampler == null) {
-            out.write(Wav.encode(s, from, to, SampleFormat.S16));
-        } else {
-            float[] r = resampler.process(s, from, to - from);
-            out.write(Wav.encode(r, 0, r.length, SampleFormat.S16));
-        }
+        float[] r = toRate.process(s, from, to - from);
+        out.write(Wav.encode(r, 0, r.length, SampleFormat.S16));
     }
 
     @Override
     public void finish() throws IOException {
-        if (resampler != null) {
-            float[] r = resampler.flush();
-            out.write(Wav.encode(r, 0, r.length, SampleFormat.S16));
-        }
+        float[] r = toRate.flush();
+        out.write(Wav.encode(r, 0, r.length, SampleFormat.S16));
         out.flush();
     }
 }

@@ -60,6 +60,11 @@ public final class Resampler implements AudioFilter {
         return new Resampler(fromRate / (double) toRate);
     }
 
+    /** Audio at {@code fromRate} as audio at {@code toRate}: this resampler, or a pass-through when the rates agree. */
+    public static AudioFilter converting(int fromRate, int toRate) {
+        return fromRate == toRate ? new FilterChain(java.util.List.of()) : ofRates(fromRate, toRate);
+    }
+
     /** The whole of {@code input} at the new rate: {@code round(input.length / step)} samples. */
     public static float[] resample(float[] input, int fromRate, int toRate) {
         if (fromRate == toRate) {

@@ -85,6 +85,15 @@ class ResamplerTest {
     }
 
     @Test
+    void convertingBetweenEqualRatesPassesAudioThrough() {
+        float[] in = {0.1f, -0.2f, 0.3f, 0.4f};
+        AudioFilter same = Resampler.converting(24000, 24000);
+        assertArrayEquals(new float[] {-0.2f, 0.3f}, same.process(in, 1, 2));
+        assertEquals(0, same.flush().length);
+        assertTrue(Resampler.converting(22050, 24000) instanceof Resampler);
+    }
+
+    @Test
     void badArgumentsAreRefused() {
         assertThrows(IllegalArgumentException.class, () -> Resampler.ofRates(0, 24000));
         assertThrows(IllegalArgumentException.class, () -> new Resampler(Double.NaN));

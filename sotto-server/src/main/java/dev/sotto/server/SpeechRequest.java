@@ -74,7 +74,7 @@ record SpeechRequest(String voiceName, String input, OutputFormat format, Synthe
         String emotion = optionalString(body, "emotion", null);
         String instructions = optionalString(body, "instructions", null);
         if (emotion != null) {
-            checked("emotion", () -> o.style(SynthesisOptions.builder().style(emotion).build().style()));
+            checked("emotion", () -> o.style(emotion)); // refused by name at once
         } else if (instructions != null) {
             o.style(styleNamedIn(instructions));
         }
