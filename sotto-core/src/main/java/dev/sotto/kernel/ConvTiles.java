@@ -1,5 +1,6 @@
 package dev.sotto.kernel;
 
+import dev.sotto.tensor.Simd;
 import dev.sotto.tensor.Vectors;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
@@ -9,33 +10,58 @@ import jdk.incubator.vector.VectorMask;
  * run of time steps, accumulated in registers over input channels and taps with the time axis in the
  * vector lanes (so no horizontal reductions), then stored once.
  *
- * <p>For a tile starting at output row {@code o}: {@code out[outBase + r*outStride + t] = bias_r + sum_{c<cin, j<taps}
- * w[wOff + (c*taps + j)*rows + r] * xp[xBase + c*xStride + j*dil + t]} for {@code t < n}, where {@code rows} is the
+ * <p>For a tile starting at output row {@code o}: {@code out[outBase + r*outStride + t] = bias_r + sum_{q<k}
+ * w[q*rows + r] * xp[xBase + offsets[q] + t]} for {@code t < n}, where q runs over the (input channel, tap) pairs
+ * in weight order, {@code offsets[q]} is where that pair's samples start (see {@link #offsets}), {@code rows} is the
  * tile height (4 or 1) and {@code xp} holds every sample the tile reads (padding already applied). The
  * accumulators start from the bias plus, where given, {@code init1} and {@code init2} at the output's positions
  * (for accumulation into {@code out} and for a residual input).
+ *
+ * <p>One flat loop over (channel, tap) pairs rather than two nested ones: with a tap loop of 1 (pointwise
+ * products) or 3-7 (the decoder) the nested form spent its time in loop control, about half the speed at 256 and
+ * 128 bits. The tile is 4 rows by {@link #DEFAULT_VECTORS} vectors, chosen for the register file: 4x3 needs 12
+ * accumulators, 3 inputs and a broadcast (16 registers), which fits the 32 of AVX-512 and NEON but spills on the
+ * 16 of AVX2, where 4x2 is faster (measured, {@code KernelBenchmarks}).
  */
 final class ConvTiles {
     /** Output channels per full tile. */
     static final int ROWS = 4;
+    /** Vectors per tile row: 3 with 32 vector registers, 2 with 16. */
+    static final int DEFAULT_VECTORS = Simd.vectorRegisters() >= 32 ? 3 : 2;
 
     private ConvTiles() {
     }
 
-    /**
-     * Four output rows. Split into a loop over pairs of full vectors and a masked tail, each in its own method:
-     * as one method it was too large for the C1 compiler's register allocator, which left it running unintrinsified
-     * vector code until on-stack replacement, many times slower.
-     */
-    static void tile4(float[] xp, int xBase, int xStride, int cin, int taps, int dil,
-                      float[] w, float[] out, int outBase, int outStride, int n, float[] init1, float[] init2,
-                      float b0, float b1, float b2, float b3) {
-        int pairs = n / (2 * Vectors.L) * (2 * Vectors.L);
-        if (pairs > 0) {
-            tile4Pairs(xp, xBase, xStride, cin, taps, dil, w, out, outBase, outStride, pairs, init1, init2, b0, b1, b2, b3);
+    /** {@code offsets[c * taps + j] = c * xStride + j * dilation}: where each (channel, tap) pair's samples start. */
+    static int[] offsets(int channels, int taps, int xStride, int dilation) {
+        int[] offsets = new int[Math.multiplyExact(channels, taps)];
+        for (int c = 0; c < channels; c++) {
+            for (int j = 0; j < taps; j++) {
+                offsets[c * taps + j] = c * xStride + j * dilation;
+            }
         }
-        if (pairs < n) {
-            tile4Tail(xp, xBase, xStride, cin, taps, dil, w, out, outBase, outStride, pairs, n, init1, init2, b0, b1, b2, b3);
+        return offsets;
+    }
+
+    /**
+     * Four output rows with {@code vectors} (2 or 3) vectors per row over the full blocks of time steps, then one
+     * vector at a time with the last masked. Each loop is a method of its own: as one method they were too large
+     * for the C1 compiler's register allocator, which left them running unintrinsified vector code until on-stack
+     * replacement, many times slower.
+     */
+    static void tile4(float[] xp, int xBase, int[] offsets, float[] w, float[] out, int outBase, int outStride, int n,
+                      float[] init1, float[] init2, float b0, float b1, float b2, float b3, int vectors) {
+        int block = vectors * Vectors.L;
+        int full = n / block * block;
+        if (full > 0) {
+            if (vectors == 3) {
+                tile4x3(xp, xBase, offsets, w, out, outBase, outStride, full, init1, init2, b0, b1, b2, b3);
+            } else {
+                tile4x2(xp, xBase, offsets, w, out, outBase, outStride, full, init1, init2, b0, b1, b2, b3);
+            }
+        }
+        if (full < n) {
+            tile4Tail(xp, xBase, offsets, w, out, outBase, outStride, full, n, init1, init2, b0, b1, b2, b3);
         }
     }
 
@@ -63,37 +89,35 @@ final class ConvTiles {
         return v;
     }
 
-    /** Time steps [0, n) in pairs of full vectors (n a multiple of 2L). */
-    private static void tile4Pairs(float[] xp, int xBase, int xStride, int cin, int taps, int dil,
-                                   float[] w, float[] out, int outBase, int outStride, int n, float[] init1, float[] init2,
-                                   float b0, float b1, float b2, float b3) {
+    /** Time steps [0, n) in pairs of full vectors (n a multiple of 2L): 8 accumulators. */
+    private static void tile4x2(float[] xp, int xBase, int[] offsets, float[] w, float[] out, int outBase, int outStride,
+                                int n, float[] init1, float[] init2, float b0, float b1, float b2, float b3) {
         var f = Vectors.F;
         int lanes = Vectors.L;
+        int k = offsets.length;
         int o0 = outBase, o1 = outBase + outStride, o2 = o1 + outStride, o3 = o2 + outStride;
         for (int t = 0; t < n; t += 2 * lanes) {
             FloatVector a00 = start(b0, init1, init2, o0 + t), a01 = start(b0, init1, init2, o0 + t + lanes);
             FloatVector a10 = start(b1, init1, init2, o1 + t), a11 = start(b1, init1, init2, o1 + t + lanes);
             FloatVector a20 = start(b2, init1, init2, o2 + t), a21 = start(b2, init1, init2, o2 + t + lanes);
             FloatVector a30 = start(b3, init1, init2, o3 + t), a31 = start(b3, init1, init2, o3 + t + lanes);
-            int wi = 0;
-            for (int c = 0; c < cin; c++) {
-                int xi = xBase + c * xStride + t;
-                for (int j = 0; j < taps; j++, xi += dil, wi += 4) {
-                    FloatVector x0 = FloatVector.fromArray(f, xp, xi);
-                    FloatVector x1 = FloatVector.fromArray(f, xp, xi + lanes);
-                    FloatVector w0 = FloatVector.broadcast(f, w[wi]);
-                    FloatVector w1 = FloatVector.broadcast(f, w[wi + 1]);
-                    FloatVector w2 = FloatVector.broadcast(f, w[wi + 2]);
-                    FloatVector w3 = FloatVector.broadcast(f, w[wi + 3]);
-                    a00 = x0.fma(w0, a00);
-                    a01 = x1.fma(w0, a01);
-                    a10 = x0.fma(w1, a10);
-                    a11 = x1.fma(w1, a11);
-                    a20 = x0.fma(w2, a20);
-                    a21 = x1.fma(w2, a21);
-                    a30 = x0.fma(w3, a30);
-                    a31 = x1.fma(w3, a31);
-                }
+            int base = xBase + t;
+            for (int q = 0, wi = 0; q < k; q++, wi += 4) {
+                int xi = base + offsets[q];
+                FloatVector x0 = FloatVector.fromArray(f, xp, xi);
+                FloatVector x1 = FloatVector.fromArray(f, xp, xi + lanes);
+                FloatVector w0 = FloatVector.broadcast(f, w[wi]);
+                FloatVector w1 = FloatVector.broadcast(f, w[wi + 1]);
+                FloatVector w2 = FloatVector.broadcast(f, w[wi + 2]);
+                FloatVector w3 = FloatVector.broadcast(f, w[wi + 3]);
+                a00 = x0.fma(w0, a00);
+                a01 = x1.fma(w0, a01);
+                a10 = x0.fma(w1, a10);
+                a11 = x1.fma(w1, a11);
+                a20 = x0.fma(w2, a20);
+                a21 = x1.fma(w2, a21);
+                a30 = x0.fma(w3, a30);
+                a31 = x1.fma(w3, a31);
             }
             a00.intoArray(out, o0 + t);
             a01.intoArray(out, o0 + t + lanes);
@@ -106,12 +130,63 @@ final class ConvTiles {
         }
     }
 
-    /** Time steps [from, n) one vector at a time, the last one masked. */
-    private static void tile4Tail(float[] xp, int xBase, int xStride, int cin, int taps, int dil,
-                                  float[] w, float[] out, int outBase, int outStride, int from, int n, float[] init1, float[] init2,
-                                  float b0, float b1, float b2, float b3) {
+    /** Time steps [0, n) in triples of full vectors (n a multiple of 3L): 12 accumulators. */
+    private static void tile4x3(float[] xp, int xBase, int[] offsets, float[] w, float[] out, int outBase, int outStride,
+                                int n, float[] init1, float[] init2, float b0, float b1, float b2, float b3) {
         var f = Vectors.F;
         int lanes = Vectors.L;
+        int k = offsets.length;
+        int o0 = outBase, o1 = outBase + outStride, o2 = o1 + outStride, o3 = o2 + outStride;
+        for (int t = 0; t < n; t += 3 * lanes) {
+            int t1 = t + lanes, t2 = t + 2 * lanes;
+            FloatVector a00 = start(b0, init1, init2, o0 + t), a01 = start(b0, init1, init2, o0 + t1), a02 = start(b0, init1, init2, o0 + t2);
+            FloatVector a10 = start(b1, init1, init2, o1 + t), a11 = start(b1, init1, init2, o1 + t1), a12 = start(b1, init1, init2, o1 + t2);
+            FloatVector a20 = start(b2, init1, init2, o2 + t), a21 = start(b2, init1, init2, o2 + t1), a22 = start(b2, init1, init2, o2 + t2);
+            FloatVector a30 = start(b3, init1, init2, o3 + t), a31 = start(b3, init1, init2, o3 + t1), a32 = start(b3, init1, init2, o3 + t2);
+            int base = xBase + t;
+            for (int q = 0, wi = 0; q < k; q++, wi += 4) {
+                int xi = base + offsets[q];
+                FloatVector x0 = FloatVector.fromArray(f, xp, xi);
+                FloatVector x1 = FloatVector.fromArray(f, xp, xi + lanes);
+                FloatVector x2 = FloatVector.fromArray(f, xp, xi + 2 * lanes);
+                FloatVector w0 = FloatVector.broadcast(f, w[wi]);
+                a00 = x0.fma(w0, a00);
+                a01 = x1.fma(w0, a01);
+                a02 = x2.fma(w0, a02);
+                FloatVector w1 = FloatVector.broadcast(f, w[wi + 1]);
+                a10 = x0.fma(w1, a10);
+                a11 = x1.fma(w1, a11);
+                a12 = x2.fma(w1, a12);
+                FloatVector w2 = FloatVector.broadcast(f, w[wi + 2]);
+                a20 = x0.fma(w2, a20);
+                a21 = x1.fma(w2, a21);
+                a22 = x2.fma(w2, a22);
+                FloatVector w3 = FloatVector.broadcast(f, w[wi + 3]);
+                a30 = x0.fma(w3, a30);
+                a31 = x1.fma(w3, a31);
+                a32 = x2.fma(w3, a32);
+            }
+            a00.intoArray(out, o0 + t);
+            a01.intoArray(out, o0 + t1);
+            a02.intoArray(out, o0 + t2);
+            a10.intoArray(out, o1 + t);
+            a11.intoArray(out, o1 + t1);
+            a12.intoArray(out, o1 + t2);
+            a20.intoArray(out, o2 + t);
+            a21.intoArray(out, o2 + t1);
+            a22.intoArray(out, o2 + t2);
+            a30.intoArray(out, o3 + t);
+            a31.intoArray(out, o3 + t1);
+            a32.intoArray(out, o3 + t2);
+        }
+    }
+
+    /** Time steps [from, n) one vector at a time, the last one masked. */
+    private static void tile4Tail(float[] xp, int xBase, int[] offsets, float[] w, float[] out, int outBase, int outStride,
+                                  int from, int n, float[] init1, float[] init2, float b0, float b1, float b2, float b3) {
+        var f = Vectors.F;
+        int lanes = Vectors.L;
+        int k = offsets.length;
         int o0 = outBase, o1 = outBase + outStride, o2 = o1 + outStride, o3 = o2 + outStride;
         for (int t = from; t < n; t += lanes) {
             VectorMask<Float> m = f.indexInRange(t, n);
@@ -119,16 +194,13 @@ final class ConvTiles {
             FloatVector a1 = start(b1, init1, init2, o1 + t, m);
             FloatVector a2 = start(b2, init1, init2, o2 + t, m);
             FloatVector a3 = start(b3, init1, init2, o3 + t, m);
-            int wi = 0;
-            for (int c = 0; c < cin; c++) {
-                int xi = xBase + c * xStride + t;
-                for (int j = 0; j < taps; j++, xi += dil, wi += 4) {
-                    FloatVector x0 = FloatVector.fromArray(f, xp, xi, m);
-                    a0 = x0.fma(FloatVector.broadcast(f, w[wi]), a0);
-                    a1 = x0.fma(FloatVector.broadcast(f, w[wi + 1]), a1);
-                    a2 = x0.fma(FloatVector.broadcast(f, w[wi + 2]), a2);
-                    a3 = x0.fma(FloatVector.broadcast(f, w[wi + 3]), a3);
-                }
+            int base = xBase + t;
+            for (int q = 0, wi = 0; q < k; q++, wi += 4) {
+                FloatVector x0 = FloatVector.fromArray(f, xp, base + offsets[q], m);
+                a0 = x0.fma(FloatVector.broadcast(f, w[wi]), a0);
+                a1 = x0.fma(FloatVector.broadcast(f, w[wi + 1]), a1);
+                a2 = x0.fma(FloatVector.broadcast(f, w[wi + 2]), a2);
+                a3 = x0.fma(FloatVector.broadcast(f, w[wi + 3]), a3);
             }
             a0.intoArray(out, o0 + t, m);
             a1.intoArray(out, o1 + t, m);
@@ -137,26 +209,26 @@ final class ConvTiles {
         }
     }
 
-    static void tile1(float[] xp, int xBase, int xStride, int cin, int taps, int dil,
-                      float[] w, float[] out, int outBase, int n, float[] init1, float[] init2, float b0) {
+    /** One output row ({@code w[q]} its weights): four vectors at a time, then one, the last masked. */
+    static void tile1(float[] xp, int xBase, int[] offsets, float[] w, float[] out, int outBase, int n,
+                      float[] init1, float[] init2, float b0) {
         var f = Vectors.F;
         int lanes = Vectors.L;
+        int k = offsets.length;
         int t = 0;
         for (; t + 4 * lanes <= n; t += 4 * lanes) {
             FloatVector a0 = start(b0, init1, init2, outBase + t);
             FloatVector a1 = start(b0, init1, init2, outBase + t + lanes);
             FloatVector a2 = start(b0, init1, init2, outBase + t + 2 * lanes);
             FloatVector a3 = start(b0, init1, init2, outBase + t + 3 * lanes);
-            int wi = 0;
-            for (int c = 0; c < cin; c++) {
-                int xi = xBase + c * xStride + t;
-                for (int j = 0; j < taps; j++, xi += dil, wi++) {
-                    FloatVector wv = FloatVector.broadcast(f, w[wi]);
-                    a0 = FloatVector.fromArray(f, xp, xi).fma(wv, a0);
-                    a1 = FloatVector.fromArray(f, xp, xi + lanes).fma(wv, a1);
-                    a2 = FloatVector.fromArray(f, xp, xi + 2 * lanes).fma(wv, a2);
-                    a3 = FloatVector.fromArray(f, xp, xi + 3 * lanes).fma(wv, a3);
-                }
+            int base = xBase + t;
+            for (int q = 0; q < k; q++) {
+                int xi = base + offsets[q];
+                FloatVector wv = FloatVector.broadcast(f, w[q]);
+                a0 = FloatVector.fromArray(f, xp, xi).fma(wv, a0);
+                a1 = FloatVector.fromArray(f, xp, xi + lanes).fma(wv, a1);
+                a2 = FloatVector.fromArray(f, xp, xi + 2 * lanes).fma(wv, a2);
+                a3 = FloatVector.fromArray(f, xp, xi + 3 * lanes).fma(wv, a3);
             }
             a0.intoArray(out, outBase + t);
             a1.intoArray(out, outBase + t + lanes);
@@ -166,12 +238,9 @@ final class ConvTiles {
         for (; t < n; t += lanes) {
             VectorMask<Float> m = f.indexInRange(t, n);
             FloatVector a0 = start(b0, init1, init2, outBase + t, m);
-            int wi = 0;
-            for (int c = 0; c < cin; c++) {
-                int xi = xBase + c * xStride + t;
-                for (int j = 0; j < taps; j++, xi += dil, wi++) {
-                    a0 = FloatVector.fromArray(f, xp, xi, m).fma(FloatVector.broadcast(f, w[wi]), a0);
-                }
+            int base = xBase + t;
+            for (int q = 0; q < k; q++) {
+                a0 = FloatVector.fromArray(f, xp, base + offsets[q], m).fma(FloatVector.broadcast(f, w[q]), a0);
             }
             a0.intoArray(out, outBase + t, m);
         }

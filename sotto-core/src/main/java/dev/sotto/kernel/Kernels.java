@@ -18,9 +18,20 @@ public final class Kernels {
     private static volatile Kernels shared;
 
     private final ComputePool pool;
+    /** Vectors per row of the convolution tiles (2 or 3, see {@link ConvTiles}). */
+    private final int tileVectors;
 
     public Kernels(ComputePool pool) {
+        this(pool, ConvTiles.DEFAULT_VECTORS);
+    }
+
+    /** Kernels with a given tile width in vectors (2 or 3), so tests can check both tiles at every width. */
+    Kernels(ComputePool pool, int tileVectors) {
+        if (tileVectors != 2 && tileVectors != 3) {
+            throw new IllegalArgumentException("tile vectors must be 2 or 3, got " + tileVectors);
+        }
         this.pool = Objects.requireNonNull(pool, "pool");
+        this.tileVectors = tileVectors;
     }
 
     /** Kernels on {@link ComputePool#shared()}. */
@@ -210,6 +221,7 @@ public final class Kernels {
                 stage(x, inLength, g * cin, cin, t0 - s.padLeft(), srcStride, fusion, src, 0);
                 srcBase = 0;
             }
+            int[] offsets = ConvTiles.offsets(cin, taps, srcStride, s.dilation());
             float[] panel = packed == null ? new float[ConvTiles.ROWS * cols] : null;
             float[] rowMajor = packed == null ? new float[ConvTiles.ROWS * cols] : null;
             for (int block = run * blocksPerRun; block < Math.min(blocks, (run + 1) * blocksPerRun); block++) {
@@ -219,8 +231,8 @@ public final class Kernels {
                 if (packed == null) {
                     packRows(w, o, rows, cols, panel, rowMajor);
                 }
-                runTile(rows, src, srcBase, srcStride, cin, taps, s.dilation(), weights, cols, bias, o, y,
-                        o * outLength + t0, outLength, n, accumulateInto, residual);
+                runTile(rows, src, srcBase, offsets, weights, cols, bias, o, y, o * outLength + t0, outLength, n,
+                        accumulateInto, residual);
             }
         });
     }
@@ -329,7 +341,8 @@ public final class Kernels {
             int xBase = g * inG * xpStride + padLeft + q0 + i0 - (taps - 1);
             float[] tmp = new float[rows * n];
             int o = g * outG + ol0;
-            runTile(rows, xp, xBase, xpStride, inG, taps, 1, packed, inG * taps, bias, o, tmp, 0, n, n, null, null);
+            runTile(rows, xp, xBase, ConvTiles.offsets(inG, taps, xpStride, 1), packed, inG * taps, bias, o, tmp, 0, n, n,
+                    null, null);
             int tStart = tFirst + i0 * stride;
             for (int row = 0; row < rows; row++) {
                 int dst = (o + row) * outLength + tStart;
@@ -350,12 +363,11 @@ public final class Kernels {
     // ---------------------------------------------------------------- helpers
 
     /** Runs a 4-row tile, or single-row tiles for a short last block. Weights are packed by {@link #packRows}. */
-    private static void runTile(int rows, float[] src, int xBase, int xStride, int cin, int taps, int dil,
-                                float[] packed, int cols, float[] bias, int o, float[] out, int outBase, int outStride, int n,
-                                float[] init1, float[] init2) {
+    private void runTile(int rows, float[] src, int xBase, int[] offsets, float[] packed, int cols, float[] bias, int o,
+                         float[] out, int outBase, int outStride, int n, float[] init1, float[] init2) {
         if (rows == ConvTiles.ROWS) {
-            ConvTiles.tile4(src, xBase, xStride, cin, taps, dil, packed, out, outBase, outStride, n, init1, init2,
-                    biasAt(bias, o), biasAt(bias, o + 1), biasAt(bias, o + 2), biasAt(bias, o + 3));
+            ConvTiles.tile4(src, xBase, offsets, packed, out, outBase, outStride, n, init1, init2,
+                    biasAt(bias, o), biasAt(bias, o + 1), biasAt(bias, o + 2), biasAt(bias, o + 3), tileVectors);
             return;
         }
         float[] single = rows == 1 ? packed : new float[cols];
@@ -365,8 +377,7 @@ public final class Kernels {
                     single[c] = packed[c * rows + row];
                 }
             }
-            ConvTiles.tile1(src, xBase, xStride, cin, taps, dil, single, out, outBase + row * outStride, n, init1, init2,
-                    biasAt(bias, o + row));
+            ConvTiles.tile1(src, xBase, offsets, single, out, outBase + row * outStride, n, init1, init2, biasAt(bias, o + row));
         }
     }
 

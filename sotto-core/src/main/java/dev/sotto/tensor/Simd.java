@@ -62,6 +62,17 @@ public final class Simd {
     private Simd() {
     }
 
+    /**
+     * Vector registers the kernels may plan tiles for: 32 on AArch64 (NEON) and on x86 with AVX-512 (whose
+     * encoding reaches all 32 at every width), else 16 (SSE, AVX2).
+     */
+    public static int vectorRegisters() {
+        if (System.getProperty("os.arch", "").toLowerCase(Locale.ROOT).contains("aarch64")) {
+            return 32;
+        }
+        return ENABLED && PreferredWidth.bits() >= 512 ? 32 : 16;
+    }
+
     /** One line saying which kernels run and why. */
     public static String describe() {
         return REASON;

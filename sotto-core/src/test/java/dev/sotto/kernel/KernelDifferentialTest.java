@@ -25,6 +25,8 @@ class KernelDifferentialTest {
     private static final GgmlType[] TYPES = {GgmlType.F32, GgmlType.F16, GgmlType.Q8_0, GgmlType.Q4_0};
     private static final ComputePool POOL = new ComputePool(3);
     private static final Kernels KERNELS = new Kernels(POOL);
+    /** Both convolution tiles (4x2 and 4x3 vectors) are checked at every width, whichever this CPU would pick. */
+    private static final int[] TILE_VECTORS = {2, 3};
 
     @AfterAll
     static void closePool() {
@@ -85,15 +87,17 @@ class KernelDifferentialTest {
         };
         for (int[] s : shapes) {
             for (GgmlType t : TYPES) {
-                cases.add(Arguments.of(new Conv1dShape(s[0], s[1], s[2], s[3], s[4], s[5], s[6], s[7]), s[8], t));
+                for (int v : TILE_VECTORS) {
+                    cases.add(Arguments.of(new Conv1dShape(s[0], s[1], s[2], s[3], s[4], s[5], s[6], s[7]), s[8], t, v));
+                }
             }
         }
         return cases.stream();
     }
 
-    @ParameterizedTest(name = "{0} len={1} {2}")
+    @ParameterizedTest(name = "{0} len={1} {2} tile 4x{3}")
     @MethodSource("convCases")
-    void conv1dMatchesReference(Conv1dShape shape, int inLength, GgmlType type) {
+    void conv1dMatchesReference(Conv1dShape shape, int inLength, GgmlType type, int tileVectors) {
         Random rnd = new Random(shape.hashCode() * 31L + inLength + type.id());
         WeightMatrix w = weights(rnd, shape.weightRows(), shape.weightCols(), type);
         float[] bias = random(rnd, shape.outChannels());
@@ -102,7 +106,7 @@ class KernelDifferentialTest {
         float[] expected = new float[shape.outChannels() * outLength];
         float[] actual = new float[expected.length];
         ReferenceKernels.conv1d(shape, w, bias, x, inLength, expected);
-        KERNELS.conv1d(shape, w, bias, x, inLength, actual);
+        new Kernels(POOL, tileVectors).conv1d(shape, w, bias, x, inLength, actual);
         Tolerance.assertClose("conv1d " + shape, expected, actual, absConv(shape, w, bias, x, inLength), expected.length, 1e-5);
     }
 
@@ -119,15 +123,17 @@ class KernelDifferentialTest {
         };
         for (int[] s : shapes) {
             for (GgmlType t : TYPES) {
-                cases.add(Arguments.of(new ConvTranspose1dShape(s[0], s[1], s[2], s[3], s[4], s[5], s[6]), s[7], t));
+                for (int v : TILE_VECTORS) {
+                    cases.add(Arguments.of(new ConvTranspose1dShape(s[0], s[1], s[2], s[3], s[4], s[5], s[6]), s[7], t, v));
+                }
             }
         }
         return cases.stream();
     }
 
-    @ParameterizedTest(name = "{0} len={1} {2}")
+    @ParameterizedTest(name = "{0} len={1} {2} tile 4x{3}")
     @MethodSource("transposeCases")
-    void convTranspose1dMatchesReference(ConvTranspose1dShape shape, int inLength, GgmlType type) {
+    void convTranspose1dMatchesReference(ConvTranspose1dShape shape, int inLength, GgmlType type, int tileVectors) {
         Random rnd = new Random(shape.hashCode() * 17L + inLength + type.id());
         WeightMatrix w = weights(rnd, shape.weightRows(), shape.weightCols(), type);
         float[] bias = random(rnd, shape.outChannels());
@@ -136,7 +142,7 @@ class KernelDifferentialTest {
         float[] expected = new float[shape.outChannels() * outLength];
         float[] actual = new float[expected.length];
         ReferenceKernels.convTranspose1d(shape, w, bias, x, inLength, expected);
-        KERNELS.convTranspose1d(shape, w, bias, x, inLength, actual);
+        new Kernels(POOL, tileVectors).convTranspose1d(shape, w, bias, x, inLength, actual);
         // Scale: the same transposed convolution on absolute values.
         float[] absW = new float[w.rows() * w.cols()];
         for (int r = 0; r < w.rows(); r++) {
