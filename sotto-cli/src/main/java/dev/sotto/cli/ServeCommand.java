@@ -62,6 +62,11 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--timeout", defaultValue = "120", paramLabel = "SECONDS", description = "per-request limit (default: ${DEFAULT-VALUE})")
     int timeoutSeconds;
 
+    @Option(names = "--warm-up", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "synthesize a short sentence with each local voice before listening, so that the first request is as"
+                    + " fast as later ones (default: on; --no-warm-up listens at once)")
+    boolean warmUp;
+
     @Override
     public Integer call() throws Exception {
         ServerConfig d = ServerConfig.defaults();
@@ -112,6 +117,9 @@ final class ServeCommand implements Callable<Integer> {
         } catch (RuntimeException | IOException e) {
             voices.close();
             throw e;
+        }
+        if (warmUp) {
+            voices.warmUp(Duration.ofSeconds(30), 6); // before listening: /health answers only when requests are fast
         }
         SpeechServer server = new SpeechServer(config, voices);
         try {

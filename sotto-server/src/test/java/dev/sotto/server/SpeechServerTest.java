@@ -193,6 +193,38 @@ class SpeechServerTest {
     }
 
     /** One second of tone, then (once released) another: a voice that cannot finish before the client has audio. */
+    @Test
+    void warmUpSpeaksWithLocalVoicesOnly() throws IOException {
+        java.util.concurrent.atomic.AtomicInteger cloudCalls = new java.util.concurrent.atomic.AtomicInteger();
+        Synthesizer cloud = new Synthesizer() {
+            @Override
+            public String describe() {
+                return "a cloud service";
+            }
+
+            @Override
+            public VoiceListing listing() {
+                return new VoiceListing("cloud", List.of("en"), 24_000, List.of(), List.of(), null, "");
+            }
+
+            @Override
+            public AudioStream synthesize(String text, SynthesisOptions options) {
+                cloudCalls.incrementAndGet();
+                throw new IllegalStateException("the warm-up must not call a cloud voice");
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        try (VoiceRegistry registry = new VoiceRegistry().add("cloud", cloud).add("local", Voice.load(voiceFile))) {
+            int runs = registry.warmUp(Duration.ofSeconds(60), 3);
+            assertTrue(runs >= 1 && runs <= 3, "runs: " + runs);
+            assertEquals(0, cloudCalls.get());
+            assertEquals(0, registry.warmUp(Duration.ZERO, 3), "no budget, no runs");
+        }
+    }
+
     private static final class GatedVoice implements Synthesizer {
         private volatile java.util.concurrent.CountDownLatch gate = new java.util.concurrent.CountDownLatch(1);
 
