@@ -32,4 +32,12 @@ public final class Vectors {
 
     private Vectors() {
     }
+
+    /**
+     * Eight bytes (a 64-bit vector) as eight shorts (a 128-bit vector), sign-extended: the first step of widening
+     * quantized weights at 128 bits, where a direct byte-to-float conversion of the upper half is not compiled to SIMD.
+     */
+    public static ShortVector widenToShorts(ByteVector eight) {
+        return (ShortVector) eight.convertShape(jdk.incubator.vector.VectorOperators.B2S, ShortVector.SPECIES_128, 0);
+    }
 }
