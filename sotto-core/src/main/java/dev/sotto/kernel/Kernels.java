@@ -49,6 +49,11 @@ public final class Kernels {
         return k;
     }
 
+    /** The convolution tile these kernels use, e.g. "4x3 vectors" (output channels x time vectors), for diagnostics. */
+    public String tileShape() {
+        return ConvTiles.ROWS + "x" + tileVectors + " vectors";
+    }
+
     public ComputePool pool() {
         return pool;
     }
