@@ -55,6 +55,10 @@ final class SayCommand implements Callable<Integer> {
             + FirstRun.OFFLINE_VARIABLE + "=1). Without it, the first run downloads the default voice, " + Voices.DEFAULT_VOICE)
     boolean offline;
 
+    @Option(names = "--no-server", description = "speak in this process even when a running `sotto serve` has the voice (by default a"
+            + " sentence for -o is handed to such a server, whose compiled, warm kernels answer in a fraction of a cold start)")
+    boolean noServer;
+
     @Option(names = "--raw", description = "write s16le mono PCM to stdout as each sentence is ready")
     boolean raw;
 
@@ -154,6 +158,9 @@ final class SayCommand implements Callable<Integer> {
         // With a cloud to fall back on, a local voice that cannot be found or opened is a reason to fall back, not an error.
         Path voicePath = model != null ? (cloud != null ? model : Voices.resolve(model)) : cloud != null ? optionalDefaultVoice()
                 : FirstRun.voice(spec.commandLine().getErr(), offline || FirstRun.offlineByEnvironment());
+        if (speakThroughRunningServer(piped, voicePath, input, outputFormat)) {
+            return 0;
+        }
         try (Synthesizer synthesizer = cloud != null ? hybrid(voicePath, p) : Voices.open(voicePath, null)) {
             AudioStream stream;
             try {
@@ -189,6 +196,33 @@ final class SayCommand implements Callable<Integer> {
             }
         }
         return 0;
+    }
+
+    /**
+     * Hands a sentence for a file to a running {@code sotto serve} with the same voice, when there is one and no
+     * option asks for more than a server request carries ({@link LocalServers}); true when it was spoken there.
+     */
+    private boolean speakThroughRunningServer(boolean piped, Path voicePath, String input, OutputFormat outputFormat) throws IOException {
+        if (noServer || piped || output == null || voicePath == null) {
+            return false;
+        }
+        for (var option : spec.commandLine().getParseResult().matchedOptions()) {
+            if (!LocalServers.FORWARDED_OPTIONS.contains(option.longestName())) {
+                return false;
+            }
+        }
+        LocalServers.Found server = LocalServers.find(voicePath);
+        if (server == null || !LocalServers.speak(server, input, speed, outputFormat, output)) {
+            return false;
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        if (outputFormat == OutputFormat.WAV) {
+            out.printf(Locale.ROOT, "%s: %.2f s, spoken by the sotto server at %s%n", output.getFileName(), LocalServers.wavSeconds(output),
+                    server.url());
+        } else {
+            out.printf(Locale.ROOT, "%s: spoken by the sotto server at %s%n", output.getFileName(), server.url());
+        }
+        return true;
     }
 
     /** Most bytes of SSML read from stdin (a document is parsed whole). */

@@ -11,7 +11,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
@@ -87,9 +89,12 @@ final class ServeCommand implements Callable<Integer> {
             throw new SottoCli.UserError(e.getMessage());
         }
         VoiceRegistry voices = new VoiceRegistry();
+        Map<String, Path> files = new LinkedHashMap<>(); // name -> voice file, for the announcement
         try {
             for (Path m : models) {
-                voices.add(nameOf(m), load(Voices.resolve(m)));
+                Path file = Voices.resolve(m);
+                voices.add(nameOf(m), load(file));
+                files.put(nameOf(m), file);
             }
             if (voicesDir != null) {
                 if (!Files.isDirectory(voicesDir)) {
@@ -98,6 +103,7 @@ final class ServeCommand implements Callable<Integer> {
                 try (DirectoryStream<Path> dir = Files.newDirectoryStream(voicesDir, "*.gguf")) {
                     for (Path m : dir) {
                         voices.add(nameOf(m), load(m));
+                        files.put(nameOf(m), m);
                     }
                 }
             }
@@ -105,6 +111,7 @@ final class ServeCommand implements Callable<Integer> {
                 dev.sotto.catalog.VoiceHome home = dev.sotto.catalog.VoiceHome.fromEnvironment();
                 for (String name : home.installedNames()) {
                     voices.add(name, load(home.voicePath(name))); // the installed voices under their catalog names
+                    files.put(name, home.voicePath(name));
                 }
             }
             if (voices.isEmpty()) {
@@ -132,8 +139,23 @@ final class ServeCommand implements Callable<Integer> {
         out.printf("sotto serving %s on http://%s:%d/ (OpenAI base URL http://%s:%d/v1)%s%n", String.join(", ", voices.names()), host,
                 server.port(), host, server.port(), config.apiKey() != null ? ", API key required" : "");
         out.flush();
+        // Announced for `sotto say` on this machine (see LocalServers); a server that cannot write the file still serves.
+        Path announcement = null;
+        try {
+            announcement = LocalServers.announce(server.port(), files, config.apiKey() != null);
+        } catch (IOException | RuntimeException e) {
+            spec.commandLine().getErr().println("sotto: cannot announce the server to `sotto say` (" + e.getMessage() + "); serving anyway");
+        }
+        Path announced = announcement;
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            if (announced != null) {
+                try {
+                    Files.deleteIfExists(announced);
+                } catch (IOException e) {
+                    // a stale announcement is ignored once this process is gone
+                }
+            }
             server.stop(Duration.ofSeconds(30));
             voices.close();
             stopped.countDown();

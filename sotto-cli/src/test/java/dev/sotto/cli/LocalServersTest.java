@@ -1,0 +1,116 @@
+package dev.sotto.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.sotto.api.Voice;
+import dev.sotto.onnx.testing.PiperFixtures;
+import dev.sotto.server.ServerConfig;
+import dev.sotto.server.SpeechServer;
+import dev.sotto.server.VoiceRegistry;
+import dev.sotto.tensor.GgmlType;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code say} handing a sentence to a running server of the same voice, and every case where it must not. */
+class LocalServersTest {
+    @TempDir
+    Path dir;
+
+    private String oldHome;
+    private Path voiceFile;
+    private VoiceRegistry voices;
+    private SpeechServer server;
+
+    @BeforeEach
+    void start() throws IOException {
+        oldHome = System.getProperty("sotto.home");
+        System.setProperty("sotto.home", dir.resolve("home").toString());
+        voiceFile = PiperFixtures.gguf("tiny-r2", GgmlType.Q8_0, dir.resolve("tiny.gguf"));
+        voices = new VoiceRegistry().add("tiny", Voice.load(voiceFile));
+        server = new SpeechServer(ServerConfig.defaults().withPort(0), voices).start();
+    }
+
+    @AfterEach
+    void stop() {
+        server.close();
+        voices.close();
+        if (oldHome == null) {
+            System.clearProperty("sotto.home");
+        } else {
+            System.setProperty("sotto.home", oldHome);
+        }
+    }
+
+    @Test
+    void aSentenceForAFileGoesToTheRunningServer() throws IOException {
+        LocalServers.announce(server.port(), Map.of("tiny", voiceFile), false);
+        Path wav = dir.resolve("out.wav");
+        SottoCliTest.Result r = SottoCliTest.run("say", "-m", voiceFile.toString(), "-o", wav.toString(), "--speed", "1.2", "Hello there.");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("spoken by the sotto server at http://127.0.0.1:" + server.port()), r.out());
+        // The streamed header's placeholders were replaced by the real sizes.
+        byte[] b = Files.readAllBytes(wav);
+        ByteBuffer h = ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN);
+        assertEquals(b.length - 8, h.getInt(4));
+        assertEquals(b.length - 44, h.getInt(40));
+        assertTrue(b.length - 44 > 2 * 8000, "some speech: " + b.length);
+
+        Path mp3 = dir.resolve("out.mp3");
+        r = SottoCliTest.run("say", "-m", voiceFile.toString(), "-o", mp3.toString(), "Hello there.");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("spoken by the sotto server"), r.out());
+        assertTrue(Files.size(mp3) > 1000);
+    }
+
+    @Test
+    void anythingTheServerCannotCarrySpeaksLocally() throws IOException {
+        LocalServers.announce(server.port(), Map.of("tiny", voiceFile), false);
+        Path wav = dir.resolve("out.wav");
+        for (String[] extra : new String[][] {{"--pitch", "2"}, {"--no-server"}, {"--volume", "-3"}}) {
+            String[] args = new String[6 + extra.length];
+            System.arraycopy(new String[] {"say", "-m", voiceFile.toString(), "-o", wav.toString()}, 0, args, 0, 5);
+            System.arraycopy(extra, 0, args, 5, extra.length);
+            args[args.length - 1] = "Hello there.";
+            SottoCliTest.Result r = SottoCliTest.run(args);
+            assertEquals(0, r.code(), r.err());
+            assertTrue(r.out().contains("sentence(s)") && !r.out().contains("server"), String.join(" ", extra) + ": " + r.out());
+        }
+    }
+
+    @Test
+    void otherVoicesGoneServersAndKeysWithoutOneAreNotUsed() throws IOException, InterruptedException {
+        Path other = Files.copy(voiceFile, dir.resolve("other.gguf"));
+        LocalServers.announce(server.port(), Map.of("tiny", voiceFile), false);
+        assertNull(LocalServers.find(other), "a voice the server does not have");
+        assertEquals("tiny", LocalServers.find(voiceFile).voice());
+
+        // An announcement left by a process that has ended.
+        Process gone = new ProcessBuilder("true").start();
+        gone.waitFor();
+        Path file = LocalServers.directory().resolve(ProcessHandle.current().pid() + ".json");
+        Files.writeString(file, Files.readString(file).replaceFirst("\"pid\":\\d+", "\"pid\":" + gone.pid()));
+        assertNull(LocalServers.find(voiceFile), "a server whose process is gone");
+
+        // A server that needs a key, with none in the environment: say speaks itself (the key is never guessed).
+        LocalServers.announce(server.port(), Map.of("tiny", voiceFile), true);
+        if (System.getenv("SOTTO_API_KEY") == null) {
+            LocalServers.Found found = LocalServers.find(voiceFile);
+            assertTrue(found.keyRequired());
+            assertTrue(!LocalServers.speak(found, "Hello.", 1f, dev.sotto.codec.OutputFormat.WAV, dir.resolve("k.wav")));
+            assertTrue(Files.notExists(dir.resolve("k.wav")));
+        }
+        // Garbage in the directory is ignored.
+        Files.writeString(LocalServers.directory().resolve("junk.json"), "{not json");
+        assertEquals("tiny", LocalServers.find(voiceFile).voice());
+    }
+}
