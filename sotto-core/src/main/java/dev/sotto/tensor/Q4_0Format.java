@@ -4,7 +4,6 @@ import java.lang.foreign.MemorySegment;
 import java.nio.ByteOrder;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorOperators;
 
 /**
@@ -54,48 +53,35 @@ public final class Q4_0Format implements WeightFormat {
 
     @Override
     public float dotVector(MemorySegment data, long first, float[] x, int xOff, int n) {
-        // Low nibbles (weights 0-15) and high nibbles (16-31) sum in two chains, so that consecutive FMAs do not wait
-        // for each other. At 128 bits the 8 bytes of a load widen through shorts (see Q8_0Format.dotVector128).
         var f = Vectors.F;
         var bs = Vectors.B;
+        int lanes = Vectors.L;
         int load = bs.length();
-        boolean viaShorts = Vectors.B_PARTS == 2;
-        FloatVector acc0 = FloatVector.zero(f);
-        FloatVector acc1 = acc0;
+        FloatVector acc = FloatVector.zero(f);
         long block = first / BLOCK * BLOCK_BYTES;
         for (int b = 0; b < n; b += BLOCK, block += BLOCK_BYTES) {
-            FloatVector s0 = FloatVector.zero(f);
-            FloatVector s1 = s0;
+            FloatVector blockSum = FloatVector.zero(f);
             for (int k = 0; k < 16; k += load) {
                 ByteVector packed = ByteVector.fromMemorySegment(bs, data, block + 2 + k, ByteOrder.LITTLE_ENDIAN);
                 ByteVector lo = packed.and((byte) 0x0F).sub((byte) 8);
                 ByteVector hi = packed.lanewise(VectorOperators.LSHR, 4).and((byte) 0x0F).sub((byte) 8);
-                int xi = xOff + b + k;
-                if (viaShorts) {
-                    ShortVector l = Vectors.widenToShorts(lo);
-                    ShortVector h = Vectors.widenToShorts(hi);
-                    s0 = ((FloatVector) l.convertShape(VectorOperators.S2F, f, 0)).fma(FloatVector.fromArray(f, x, xi), s0);
-                    s0 = ((FloatVector) l.convertShape(VectorOperators.S2F, f, 1)).fma(FloatVector.fromArray(f, x, xi + 4), s0);
-                    s1 = ((FloatVector) h.convertShape(VectorOperators.S2F, f, 0)).fma(FloatVector.fromArray(f, x, xi + 16), s1);
-                    s1 = ((FloatVector) h.convertShape(VectorOperators.S2F, f, 1)).fma(FloatVector.fromArray(f, x, xi + 20), s1);
-                } else {
-                    s0 = ((FloatVector) lo.convertShape(VectorOperators.B2F, f, 0)).fma(FloatVector.fromArray(f, x, xi), s0);
-                    s1 = ((FloatVector) hi.convertShape(VectorOperators.B2F, f, 0)).fma(FloatVector.fromArray(f, x, xi + 16), s1);
+                for (int p = 0; p < Vectors.B_PARTS; p++) {
+                    int xi = xOff + b + k + p * lanes;
+                    blockSum = ((FloatVector) lo.convertShape(VectorOperators.B2F, f, p)).fma(FloatVector.fromArray(f, x, xi), blockSum);
+                    blockSum = ((FloatVector) hi.convertShape(VectorOperators.B2F, f, p)).fma(FloatVector.fromArray(f, x, xi + 16), blockSum);
                 }
             }
-            FloatVector d = FloatVector.broadcast(f, scale(data, block));
-            acc0 = s0.fma(d, acc0);
-            acc1 = s1.fma(d, acc1);
+            acc = blockSum.fma(FloatVector.broadcast(f, scale(data, block)), acc);
         }
-        return acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+        return acc.reduceLanes(VectorOperators.ADD);
     }
 
     @Override
     public void dequantizeVector(MemorySegment data, long first, float[] dst, int off, int n) {
         var f = Vectors.F;
         var bs = Vectors.B;
+        int lanes = Vectors.L;
         int load = bs.length();
-        boolean viaShorts = Vectors.B_PARTS == 2;
         long block = first / BLOCK * BLOCK_BYTES;
         for (int b = 0; b < n; b += BLOCK, block += BLOCK_BYTES) {
             float d = scale(data, block);
@@ -103,17 +89,10 @@ public final class Q4_0Format implements WeightFormat {
                 ByteVector packed = ByteVector.fromMemorySegment(bs, data, block + 2 + k, ByteOrder.LITTLE_ENDIAN);
                 ByteVector lo = packed.and((byte) 0x0F).sub((byte) 8);
                 ByteVector hi = packed.lanewise(VectorOperators.LSHR, 4).and((byte) 0x0F).sub((byte) 8);
-                int di = off + b + k;
-                if (viaShorts) {
-                    ShortVector l = Vectors.widenToShorts(lo);
-                    ShortVector h = Vectors.widenToShorts(hi);
-                    ((FloatVector) l.convertShape(VectorOperators.S2F, f, 0)).mul(d).intoArray(dst, di);
-                    ((FloatVector) l.convertShape(VectorOperators.S2F, f, 1)).mul(d).intoArray(dst, di + 4);
-                    ((FloatVector) h.convertShape(VectorOperators.S2F, f, 0)).mul(d).intoArray(dst, di + 16);
-                    ((FloatVector) h.convertShape(VectorOperators.S2F, f, 1)).mul(d).intoArray(dst, di + 20);
-                } else {
-                    ((FloatVector) lo.convertShape(VectorOperators.B2F, f, 0)).mul(d).intoArray(dst, di);
-                    ((FloatVector) hi.convertShape(VectorOperators.B2F, f, 0)).mul(d).intoArray(dst, di + 16);
+                for (int p = 0; p < Vectors.B_PARTS; p++) {
+                    int di = off + b + k + p * lanes;
+                    ((FloatVector) lo.convertShape(VectorOperators.B2F, f, p)).mul(d).intoArray(dst, di);
+                    ((FloatVector) hi.convertShape(VectorOperators.B2F, f, p)).mul(d).intoArray(dst, di + 16);
                 }
             }
         }
