@@ -118,8 +118,8 @@ public final class VoiceRegistry implements AutoCloseable {
                 }
                 runs++;
                 long took = System.nanoTime() - t0;
-                if (took > previous * 4 / 5) {
-                    break; // no longer getting faster: compiled
+                if (previous != Long.MAX_VALUE && took > previous - previous / 5) {
+                    break; // no longer getting faster (by a fifth): compiled
                 }
                 previous = took;
             }

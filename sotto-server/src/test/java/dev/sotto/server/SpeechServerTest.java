@@ -219,7 +219,8 @@ class SpeechServerTest {
         };
         try (VoiceRegistry registry = new VoiceRegistry().add("cloud", cloud).add("local", Voice.load(voiceFile))) {
             int runs = registry.warmUp(Duration.ofSeconds(60), 3);
-            assertTrue(runs >= 1 && runs <= 3, "runs: " + runs);
+            // The first run has nothing to compare with, so a second always follows it.
+            assertTrue(runs >= 2 && runs <= 3, "runs: " + runs);
             assertEquals(0, cloudCalls.get());
             assertEquals(0, registry.warmUp(Duration.ZERO, 3), "no budget, no runs");
         }
