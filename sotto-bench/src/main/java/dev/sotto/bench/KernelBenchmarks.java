@@ -76,7 +76,7 @@ public class KernelBenchmarks {
     private float[] mmX;
     private float[] mmY;
 
-    private static float[] random(Random rnd, int n) {
+    static float[] random(Random rnd, int n) {
         float[] a = new float[n];
         for (int i = 0; i < n; i++) {
             a[i] = (float) rnd.nextGaussian();

@@ -51,7 +51,6 @@ public class TransformerBenchmarks {
     private Kernels kernels;
     private WeightMatrix[] matrices;
     private float[] x;
-    private float[] xD;
     private float[] wide;
     private float[] y;
 
@@ -64,25 +63,13 @@ public class TransformerBenchmarks {
         matrices = new WeightMatrix[LAYERS * 4];
         for (int l = 0; l < LAYERS; l++) {
             for (int m = 0; m < 3; m++) {
-                matrices[l * 4 + m] = random(rnd, OUT_WIDTHS[m], D, t);
+                matrices[l * 4 + m] = WeightMatrix.quantize(KernelBenchmarks.random(rnd, OUT_WIDTHS[m] * D), OUT_WIDTHS[m], D, t);
             }
-            matrices[l * 4 + 3] = random(rnd, D, 4 * D, t);
+            matrices[l * 4 + 3] = WeightMatrix.quantize(KernelBenchmarks.random(rnd, D * 4 * D), D, 4 * D, t);
         }
-        x = new float[4 * D];
-        for (int i = 0; i < x.length; i++) {
-            x[i] = (float) rnd.nextGaussian();
-        }
-        xD = java.util.Arrays.copyOf(x, D);
+        x = KernelBenchmarks.random(rnd, D);
         wide = new float[4 * D];
         y = new float[4 * D];
-    }
-
-    private static WeightMatrix random(Random rnd, int rows, int cols, GgmlType t) {
-        float[] v = new float[rows * cols];
-        for (int i = 0; i < v.length; i++) {
-            v[i] = (float) rnd.nextGaussian() * 0.05f;
-        }
-        return WeightMatrix.quantize(v, rows, cols, t);
     }
 
     @TearDown(Level.Trial)
@@ -94,9 +81,9 @@ public class TransformerBenchmarks {
     @OperationsPerInvocation(WEIGHTS)
     public float[] flowLmStepMatVecs() {
         for (int l = 0; l < LAYERS; l++) {
-            kernels.matVec(matrices[l * 4], null, xD, y);
-            kernels.matVec(matrices[l * 4 + 1], null, xD, y);
-            kernels.matVec(matrices[l * 4 + 2], null, xD, wide);
+            kernels.matVec(matrices[l * 4], null, x, y);
+            kernels.matVec(matrices[l * 4 + 1], null, x, y);
+            kernels.matVec(matrices[l * 4 + 2], null, x, wide);
             kernels.matVec(matrices[l * 4 + 3], null, wide, y);
         }
         return y;

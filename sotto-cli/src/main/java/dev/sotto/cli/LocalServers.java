@@ -3,6 +3,8 @@ package dev.sotto.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.sotto.audio.SampleFormat;
+import dev.sotto.audio.Wav;
 import dev.sotto.catalog.VoiceHome;
 import dev.sotto.codec.OutputFormat;
 import dev.sotto.io.AtomicFiles;
@@ -59,7 +61,7 @@ final class LocalServers {
         n.put("key_required", keyRequired);
         ObjectNode v = n.putObject("voices");
         for (Map.Entry<String, Path> e : voices.entrySet()) {
-            v.put(e.getKey(), realPath(e.getValue()).toString());
+            v.put(e.getKey(), e.getValue().toRealPath().toString());
         }
         Path dir = directory();
         Files.createDirectories(dir);
@@ -77,7 +79,7 @@ final class LocalServers {
         }
         String wanted;
         try {
-            wanted = realPath(voiceFile).toString();
+            wanted = voiceFile.toRealPath().toString();
         } catch (IOException e) {
             return null;
         }
@@ -173,24 +175,26 @@ final class LocalServers {
         }
     }
 
-    /** Replaces the streaming placeholders (0xFFFFFFFF) of a 44-byte WAV header by the file's real sizes. */
+    /**
+     * Rewrites the streamed 16-bit WAV header (sizes 0xFFFFFFFF, the streaming placeholder) with the file's real
+     * sizes, as a file written in-process has them.
+     */
     private static void completeWavHeader(Path wav) throws IOException {
         try (RandomAccessFile f = new RandomAccessFile(wav.toFile(), "rw")) {
-            long length = f.length();
             byte[] h = new byte[44];
             f.readFully(h);
-            if (length > 0xFFFF_FFFFL || h[36] != 'd' || h[37] != 'a' || h[38] != 't' || h[39] != 'a') {
-                return; // not our 44-byte header, or too long for real sizes: the placeholders stay
+            if (h[36] != 'd' || h[37] != 'a' || h[38] != 't' || h[39] != 'a') {
+                return; // not the 44-byte header sotto streams: left as it came
             }
-            ByteBuffer b = ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN);
-            f.seek(4);
-            f.write(b.putInt(0, (int) (length - 8)).array());
-            f.seek(40);
-            f.write(b.putInt(0, (int) (length - 44)).array());
+            int rate = ByteBuffer.wrap(h, 24, 4).order(ByteOrder.LITTLE_ENDIAN).getInt();
+            byte[] header;
+            try {
+                header = Wav.header(rate, SampleFormat.S16, (f.length() - 44) / 2);
+            } catch (IllegalArgumentException tooLong) {
+                return; // longer than WAV sizes can say: the placeholders stay
+            }
+            f.seek(0);
+            f.write(header);
         }
-    }
-
-    private static Path realPath(Path p) throws IOException {
-        return p.toRealPath();
     }
 }

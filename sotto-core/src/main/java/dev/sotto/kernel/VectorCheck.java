@@ -18,6 +18,9 @@ public final class VectorCheck {
     /** Independent accumulators: enough to hide the FMA latency of current cores on two pipes. */
     public static final int CHAINS = 12;
 
+    /** Where the bursts' sums go, so that the JIT cannot drop the work. */
+    private static volatile float sink;
+
     /**
      * The measured rates (GFLOP/s, one core) and the vector lanes they were measured at (0 when the kernels are
      * scalar and no vector rate was taken).
@@ -63,17 +66,13 @@ public final class VectorCheck {
     private static double best(long nanos, boolean vector) {
         int steps = 1 << 12;
         double best = 0;
-        float sink = 0;
         long end = System.nanoTime() + nanos;
         do {
             long t0 = System.nanoTime();
-            sink += vector ? vectorFma(steps / Vectors.L, 1.0001f) : scalarFma(steps, 1.0001f);
+            sink = vector ? vectorFma(steps / Vectors.L, 1.0001f) : scalarFma(steps, 1.0001f);
             long took = Math.max(1, System.nanoTime() - t0);
             best = Math.max(best, 2.0 * CHAINS * steps / took);
         } while (System.nanoTime() < end);
-        if (sink == 42f) {
-            System.out.print(""); // keeps the sums alive
-        }
         return best;
     }
 

@@ -105,7 +105,6 @@ public final class Q8_0Format implements WeightFormat {
     public void dequantizeVector(MemorySegment data, long first, float[] dst, int off, int n) {
         var f = Vectors.F;
         var bs = Vectors.B;
-        int lanes = Vectors.L;
         int load = bs.length();
         long block = first / BLOCK * BLOCK_BYTES;
         for (int b = 0; b < n; b += BLOCK, block += BLOCK_BYTES) {
@@ -118,11 +117,9 @@ public final class Q8_0Format implements WeightFormat {
                 }
                 continue;
             }
-            for (int k = 0; k < BLOCK; k += load) {
+            for (int k = 0; k < BLOCK; k += load) { // one byte load, one float vector
                 ByteVector q = ByteVector.fromMemorySegment(bs, data, block + 2 + k, ByteOrder.LITTLE_ENDIAN);
-                for (int p = 0; p < Vectors.B_PARTS; p++) {
-                    ((FloatVector) q.convertShape(VectorOperators.B2F, f, p)).mul(d).intoArray(dst, off + b + k + p * lanes);
-                }
+                ((FloatVector) q.convertShape(VectorOperators.B2F, f, 0)).mul(d).intoArray(dst, off + b + k);
             }
         }
     }
