@@ -7,7 +7,8 @@ import java.util.Objects;
 /**
  * The kernels VITS-style models need, over channel-major F32 activations [channels, time] and weights in any
  * supported type. Uses the vector tiles when {@link Simd#ENABLED}, else {@link ReferenceKernels}; work is
- * split over this instance's {@link ComputePool}. Stateless apart from the pool: safe for concurrent use.
+ * split over this instance's {@link ComputePool}. Stateless apart from the pool: safe for concurrent use. While a
+ * {@link KernelWarmUp} runs, calls large enough to matter wait for it to finish.
  */
 public final class Kernels {
     /** Time steps per work item: long enough to amortise packing weights, short enough to balance threads. */
@@ -20,6 +21,8 @@ public final class Kernels {
     private final ComputePool pool;
     /** Vectors per row of the convolution tiles (2 or 3, see {@link ConvTiles}). */
     private final int tileVectors;
+    /** False only for the warm-up's own kernels, which must not wait for themselves. */
+    private final boolean awaitsWarmUp;
 
     public Kernels(ComputePool pool) {
         this(pool, ConvTiles.DEFAULT_VECTORS);
@@ -27,11 +30,21 @@ public final class Kernels {
 
     /** Kernels with a given tile width in vectors (2 or 3), so tests can check both tiles at every width. */
     Kernels(ComputePool pool, int tileVectors) {
+        this(pool, tileVectors, true);
+    }
+
+    /** Kernels that do not wait for a running {@link KernelWarmUp}: the warm-up's own. */
+    static Kernels forWarmUp(ComputePool pool) {
+        return new Kernels(pool, ConvTiles.DEFAULT_VECTORS, false);
+    }
+
+    private Kernels(ComputePool pool, int tileVectors, boolean awaitsWarmUp) {
         if (tileVectors != 2 && tileVectors != 3) {
             throw new IllegalArgumentException("tile vectors must be 2 or 3, got " + tileVectors);
         }
         this.pool = Objects.requireNonNull(pool, "pool");
         this.tileVectors = tileVectors;
+        this.awaitsWarmUp = awaitsWarmUp;
     }
 
     /** Kernels on {@link ComputePool#shared()}. */
@@ -65,6 +78,7 @@ public final class Kernels {
         requireLength("x", x, w.cols());
         requireLength("y", y, w.rows());
         requireBias(bias, w.rows());
+        awaitWarmUp((long) w.rows() * w.cols());
         if (!Simd.ENABLED) {
             ReferenceKernels.matVec(w, bias, x, y);
             return;
@@ -95,6 +109,7 @@ public final class Kernels {
         requireLength("x", x, (long) n * w.cols());
         requireLength("y", y, (long) n * w.rows());
         requireBias(bias, w.rows());
+        awaitWarmUp((long) n * w.rows() * w.cols());
         if (!Simd.ENABLED) {
             ReferenceKernels.matVecBatch(w, bias, x, n, y);
             return;
@@ -158,6 +173,7 @@ public final class Kernels {
         if (x == y) {
             throw new IllegalArgumentException("conv1d cannot write over its own input");
         }
+        awaitWarmUp((long) s.outChannels() * s.weightCols() * outLength);
         if (!Simd.ENABLED) {
             ReferenceKernels.conv1d(s, w, bias, x, inLength, y, fusion, residual);
             return;
@@ -287,6 +303,7 @@ public final class Kernels {
         requireLength("x", x, (long) s.inChannels() * inLength);
         requireLength("y", y, (long) s.outChannels() * outLength);
         requireBias(bias, s.outChannels());
+        awaitWarmUp((long) s.inChannels() * s.weightCols() * inLength);
         if (!Simd.ENABLED) {
             ReferenceKernels.convTranspose1d(s, w, bias, x, inLength, y, fusion);
             return;
@@ -366,6 +383,16 @@ public final class Kernels {
     }
 
     // ---------------------------------------------------------------- helpers
+
+    /**
+     * Waits for a running warm-up before a call of {@code multiplyAdds} or more ({@link KernelWarmUp#WAIT_WORK}):
+     * smaller calls cost a few milliseconds at most even uncompiled, less than waiting would.
+     */
+    private void awaitWarmUp(long multiplyAdds) {
+        if (awaitsWarmUp && multiplyAdds >= KernelWarmUp.WAIT_WORK) {
+            KernelWarmUp.awaitCompletion();
+        }
+    }
 
     /** Runs a 4-row tile, or single-row tiles for a short last block. Weights are packed by {@link #packRows}. */
     private void runTile(int rows, float[] src, int xBase, int[] offsets, float[] packed, int cols, float[] bias, int o,

@@ -2,11 +2,17 @@ package dev.sotto.model;
 
 import dev.sotto.gguf.GgufFile;
 import dev.sotto.gguf.GgufFormatException;
+import dev.sotto.gguf.GgufTensorInfo;
+import dev.sotto.kernel.KernelWarmUp;
+import dev.sotto.tensor.GgmlType;
 import java.io.IOException;
+import java.lang.foreign.MemorySegment;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.ServiceLoader;
@@ -71,7 +77,21 @@ public final class ModelRegistry {
             file.close();
             throw e;
         }
+        // Vector kernels get compiled in the background while the model loads and the text front end starts; the
+        // first kernel call waits for them (see KernelWarmUp).
+        KernelWarmUp.start(largestTensorOfEachType(file));
         return family.load(file, source);
+    }
+
+    /** The data of the largest tensor of each type: weights for the kernel warm-up in the model's own memory. */
+    private static Map<GgmlType, MemorySegment> largestTensorOfEachType(GgufFile file) {
+        Map<GgmlType, GgufTensorInfo> largest = new EnumMap<>(GgmlType.class);
+        for (GgufTensorInfo t : file.tensors()) {
+            largest.merge(t.type(), t, (a, b) -> b.byteSize() > a.byteSize() ? b : a);
+        }
+        Map<GgmlType, MemorySegment> data = new EnumMap<>(GgmlType.class);
+        largest.forEach((type, t) -> data.put(type, file.data(t)));
+        return data;
     }
 
     private static String known() {

@@ -1,0 +1,56 @@
+package dev.sotto.kernel;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.sotto.tensor.GgmlType;
+import dev.sotto.tensor.Simd;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/** The kernel warm-up: every path gets to compiled speed, it runs once per type, and callers get past it. */
+class KernelWarmUpTest {
+    /** Zeroed weights of each type, as a model file would give them (zero scales are valid blocks). */
+    private static Map<GgmlType, MemorySegment> weights(GgmlType... types) {
+        Map<GgmlType, MemorySegment> m = new EnumMap<>(GgmlType.class);
+        for (GgmlType t : types) {
+            m.put(t, Arena.ofAuto().allocate(t.bytesFor(1 << 16), 64));
+        }
+        return m;
+    }
+
+    @Test
+    void everyPathReachesCompiledSpeed() {
+        assumeTrue(Simd.ENABLED, "vector kernels are off: the warm-up does nothing");
+        // A generous deadline: on any JVM with its C2 compiler every path gets fast well within it.
+        KernelWarmUp.Report r = KernelWarmUp.run(true, weights(GgmlType.F32, GgmlType.F16, GgmlType.Q8_0, GgmlType.Q4_0),
+                System.nanoTime() + TimeUnit.SECONDS.toNanos(60));
+        assertEquals(List.of(), r.slowPaths(), "paths still slow after " + r.took());
+        assertTrue(r.paths() >= 30, "paths: " + r.paths());
+    }
+
+    @Test
+    void runsOncePerTypeAndKernelCallsGetPastIt() {
+        assumeTrue(Simd.ENABLED, "vector kernels are off: the warm-up does nothing");
+        KernelWarmUp.start(weights(GgmlType.F32, GgmlType.Q8_0));
+        // A large kernel call waits for the warm-up (at most until its deadline), then computes as usual.
+        float[] x = new float[64 * 4096];
+        float[] y = new float[64 * 4096];
+        float[] w = new float[64 * 64];
+        java.util.Arrays.fill(x, 1f);
+        java.util.Arrays.fill(w, 0.5f);
+        new Kernels(new ComputePool(1)).matMul(dev.sotto.tensor.WeightMatrix.quantize(w, 64, 64, GgmlType.F32), null, x, 4096, y);
+        assertEquals(32f, y[12345], 1e-4f);
+        KernelWarmUp.awaitCompletion();
+        assertFalse(KernelWarmUp.running(), "the warm-up ends by its deadline");
+        KernelWarmUp.start(weights(GgmlType.F32, GgmlType.Q8_0));
+        assertFalse(KernelWarmUp.running(), "types already warmed up start nothing");
+    }
+}
