@@ -61,13 +61,12 @@ public final class KernelWarmUp {
     /** Types warmed up or being warmed up. */
     private static final EnumSet<GgmlType> warmed = EnumSet.noneOf(GgmlType.class);
     private static boolean routesWarmed;
-    private static volatile Report report;
 
     private KernelWarmUp() {
     }
 
-    /** How the warm-up went: its duration, and the paths that were still slow when it stopped (empty when all got fast). */
-    public record Report(Duration took, List<String> slowPaths, int paths) {
+    /** How a warm-up went: its duration, the paths still slow when it stopped (none when all got fast), the paths run. */
+    record Report(Duration took, List<String> slowPaths, int paths) {
     }
 
     /**
@@ -100,18 +99,18 @@ public final class KernelWarmUp {
             routesWarmed = true;
             warmed.addAll(missing.keySet());
             Thread previous = running;
-            long deadline = System.nanoTime() + DEADLINE.toNanos();
+            // A warm-up that waits for the one before it gets its full time after that one's deadline.
+            long deadline = (previous != null ? deadlineNanos : System.nanoTime()) + DEADLINE.toNanos();
             Thread t = Thread.ofPlatform().daemon().name("sotto-kernel-warm-up").unstarted(() -> {
                 try {
                     if (previous != null) {
                         previous.join();
                     }
-                    report = run(withRoutes, missing, deadline);
+                    run(withRoutes, missing, deadline);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 } catch (RuntimeException e) {
                     // The model was closed under it (its memory unmapped): nothing left to warm up for.
-                    report = new Report(Duration.ZERO, List.of("stopped: " + e), 0);
                 } finally {
                     synchronized (LOCK) {
                         if (running == Thread.currentThread()) {
@@ -150,12 +149,10 @@ public final class KernelWarmUp {
         return running != null;
     }
 
-    /** The report of the last finished warm-up, or null when none has finished. */
-    public static Report report() {
-        return report;
-    }
-
-    /** Runs the paths (the routes if asked, and those of each type) on the calling thread until each is fast or the deadline passes. */
+    /**
+     * Runs the paths (the routes if asked, and those of each type) on the calling thread until each is fast or the
+     * deadline passes.
+     */
     static Report run(boolean withRoutes, Map<GgmlType, MemorySegment> weights, long deadline) {
         long t0 = System.nanoTime();
         List<Probe> paths = new ArrayList<>();

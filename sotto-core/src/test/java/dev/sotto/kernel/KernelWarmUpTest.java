@@ -7,8 +7,10 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.sotto.tensor.GgmlType;
 import dev.sotto.tensor.Simd;
+import dev.sotto.tensor.WeightMatrix;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -44,9 +46,11 @@ class KernelWarmUpTest {
         float[] x = new float[64 * 4096];
         float[] y = new float[64 * 4096];
         float[] w = new float[64 * 64];
-        java.util.Arrays.fill(x, 1f);
-        java.util.Arrays.fill(w, 0.5f);
-        new Kernels(new ComputePool(1)).matMul(dev.sotto.tensor.WeightMatrix.quantize(w, 64, 64, GgmlType.F32), null, x, 4096, y);
+        Arrays.fill(x, 1f);
+        Arrays.fill(w, 0.5f);
+        try (ComputePool pool = new ComputePool(1)) {
+            new Kernels(pool).matMul(WeightMatrix.quantize(w, 64, 64, GgmlType.F32), null, x, 4096, y);
+        }
         assertEquals(32f, y[12345], 1e-4f);
         KernelWarmUp.awaitCompletion();
         assertFalse(KernelWarmUp.running(), "the warm-up ends by its deadline");
