@@ -215,8 +215,6 @@ public final class KernelWarmUp {
 
         final float[] bias = new float[16];
         final float[] x = new float[C * N];
-        final float[] y = new float[9 * N];
-        final float[] residual = new float[C * N];
         final float[] values = new float[E];
         final float[] other = new float[E];
         final SplittableRandom random = new SplittableRandom(1);
@@ -228,7 +226,7 @@ public final class KernelWarmUp {
         }
 
         void addTo(List<Probe> paths, Kernels k) {
-            fill(random, bias, x, residual, values, other);
+            fill(random, bias, x, values, other);
             conv(paths, k, "pointwise", Conv1dShape.pointwise(C, C), ConvFusion.NONE, false, N);
             conv(paths, k, "dilated, leaky input, accumulated, residual", Conv1dShape.same(C, C, 3, 2),
                     ConvFusion.leakyInput(0.1f).accumulating(), true, N);
@@ -283,13 +281,11 @@ public final class KernelWarmUp {
     private static final class Formats {
         static final int ROWS = 16;
         static final int COLS = 128;
-        final GgmlType type;
         final WeightMatrix w;
         final float[] x = new float[COLS * 4];
         final float[] y = new float[ROWS * 4];
 
         Formats(GgmlType type, MemorySegment data) {
-            this.type = type;
             SplittableRandom random = new SplittableRandom(type.ordinal());
             w = weights(data, random, ROWS, COLS, type);
             fill(random, x);
@@ -297,6 +293,7 @@ public final class KernelWarmUp {
 
         void addTo(List<Probe> paths, Kernels k) {
             long matrix = (long) ROWS * COLS;
+            GgmlType type = w.type();
             paths.add(Probe.arithmetic(type + " matrix product", 4 * matrix, () -> k.matMul(w, null, x, 4, y)));
             paths.add(Probe.arithmetic(type + " matrix-vector product", matrix, () -> k.matVec(w, null, x, y)));
             paths.add(Probe.arithmetic(type + " batched matrix-vector product", 4 * matrix, () -> k.matVecBatch(w, null, x, 4, y)));
