@@ -29,8 +29,9 @@ import org.openjdk.jmh.annotations.Warmup;
  *
  * <p>Shapes follow a Piper medium voice: a 1024x1024 matrix-vector product (text-encoder scale), a dilated
  * HiFi-GAN residual convolution (128 channels, kernel 7, dilation 3, 2048 samples), the first upsampling
- * layer (256 -> 128 channels, kernel 16, stride 8, 256 frames in) and a 192 -> 768 pointwise product over
- * 100 frames (the encoder's feed-forward shape).
+ * layer (256 -> 128 channels, kernel 16, stride 8, 256 frames in), a 192 -> 768 pointwise product over
+ * 100 frames and the text encoder's first feed-forward convolution (192 -> 768 channels, kernel 3) over a long
+ * sentence's 271 phoneme ids (the 271-id fixture case; most of the work before the first audio).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
@@ -51,6 +52,10 @@ public class KernelBenchmarks {
     static final int MM_K = 192;
     static final int MM_M = 768;
     static final int MM_N = 100;
+    static final int FFN_IN = 192;
+    static final int FFN_OUT = 768;
+    static final int FFN_K = 3;
+    static final int FFN_T = 271;
 
     @Param({"F32", "F16", "Q8_0", "Q4_0"})
     public String type;
@@ -75,6 +80,10 @@ public class KernelBenchmarks {
     private WeightMatrix mmWeights;
     private float[] mmX;
     private float[] mmY;
+    private Conv1dShape ffnShape;
+    private WeightMatrix ffnWeights;
+    private float[] ffnX;
+    private float[] ffnY;
 
     static float[] random(Random rnd, int n) {
         float[] a = new float[n];
@@ -108,6 +117,11 @@ public class KernelBenchmarks {
         mmWeights = WeightMatrix.quantize(random(rnd, MM_M * MM_K), MM_M, MM_K, t);
         mmX = random(rnd, MM_K * MM_N);
         mmY = new float[MM_M * MM_N];
+
+        ffnShape = Conv1dShape.same(FFN_IN, FFN_OUT, FFN_K, 1);
+        ffnWeights = WeightMatrix.quantize(random(rnd, FFN_OUT * FFN_IN * FFN_K), FFN_OUT, FFN_IN * FFN_K, t);
+        ffnX = random(rnd, FFN_IN * FFN_T);
+        ffnY = new float[FFN_OUT * FFN_T];
     }
 
     @TearDown(Level.Trial)
@@ -141,5 +155,12 @@ public class KernelBenchmarks {
     public float[] matMulPointwise() {
         kernels.matMul(mmWeights, null, mmX, MM_N, mmY);
         return mmY;
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(2 * FFN_OUT * FFN_IN * FFN_K * FFN_T)
+    public float[] conv1dEncoderFeedForward() {
+        kernels.conv1d(ffnShape, ffnWeights, null, ffnX, FFN_T, ffnY);
+        return ffnY;
     }
 }

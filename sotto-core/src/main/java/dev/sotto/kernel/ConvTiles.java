@@ -19,17 +19,31 @@ import jdk.incubator.vector.VectorMask;
  *
  * <p>One flat loop over (channel, tap) pairs rather than two nested ones: with a tap loop of 1 (pointwise
  * products) or 3-7 (the decoder) the nested form spent its time in loop control, about half the speed at 256 and
- * 128 bits. The tile is 4 rows by {@link #DEFAULT_VECTORS} vectors, chosen for the register file: 4x3 needs 12
- * accumulators, 3 inputs and a broadcast (16 registers), which fits the 32 of AVX-512 and NEON but spills on the
- * 16 of AVX2, where 4x2 is faster (measured, {@code KernelBenchmarks}).
+ * 128 bits. The tile is 4 rows by {@link #DEFAULT_VECTORS} vectors, chosen per register file and width: each
+ * (channel, tap) step costs an offset, the input loads and four weight broadcasts whatever the vectors' width, so
+ * narrow vectors want more of them per row. With 32 registers (AVX-512, NEON): 4x6 at 128 and 256 bits (24
+ * accumulators, 6 inputs and a broadcast: 31 registers; at 128 bits a dilated convolution went from 35 to 51-53
+ * GFLOP/s on one core of peak 58, at 256 bits from 70 to 94), 4x3 at 512 bits (12 accumulators; a block of 96
+ * steps would leave long tails on sentence-length inputs). With 16 registers (AVX2, SSE): 4x2, as 4x3 spills
+ * (measured, {@code KernelBenchmarks}).
  */
 final class ConvTiles {
     /** Output channels per full tile. */
     static final int ROWS = 4;
-    /** Vectors per tile row: 3 with 32 vector registers, 2 with 16. */
-    static final int DEFAULT_VECTORS = Simd.vectorRegisters() >= 32 ? 3 : 2;
+    /** The widest tile's vectors per row. */
+    static final int WIDEST = 6;
+    /** Vectors per tile row for this machine and width (see the class comment). */
+    static final int DEFAULT_VECTORS = defaultVectors(Simd.FLOAT_LANES, Simd.vectorRegisters());
 
     private ConvTiles() {
+    }
+
+    /** Vectors per tile row for {@code lanes} floats per vector and {@code registers} vector registers. */
+    static int defaultVectors(int lanes, int registers) {
+        if (registers < 32) {
+            return 2;
+        }
+        return lanes >= 16 ? 3 : WIDEST;
     }
 
     /** {@code offsets[c * taps + j] = c * xStride + j * dilation}: where each (channel, tap) pair's samples start. */
@@ -41,6 +55,21 @@ final class ConvTiles {
             }
         }
         return offsets;
+    }
+
+    /**
+     * Four output rows of the widest tile ({@link #WIDEST} vectors per row) over the full blocks of time steps, then
+     * one vector at a time with the last masked, adding to what {@code out} holds (the caller sets it first).
+     */
+    static void tile4Widest(float[] xp, int xBase, int[] offsets, float[] w, float[] out, int outBase, int outStride, int n) {
+        int block = WIDEST * Vectors.L;
+        int full = n / block * block;
+        if (full > 0) {
+            tile4x6(xp, xBase, offsets, w, out, outBase, outStride, full);
+        }
+        if (full < n) {
+            tile4Tail(xp, xBase, offsets, w, out, outBase, outStride, full, n, out, null, 0f, 0f, 0f, 0f);
+        }
     }
 
     /**
@@ -178,6 +207,107 @@ final class ConvTiles {
             a30.intoArray(out, o3 + t);
             a31.intoArray(out, o3 + t1);
             a32.intoArray(out, o3 + t2);
+        }
+    }
+
+    /**
+     * Time steps [0, n) in runs of 6 full vectors (n a multiple of 6L): 24 accumulators, started from what the
+     * output holds (set by the caller). Starting them as the narrower tiles do, through {@link #start}, took C2 past
+     * its inlining budget in this many places: the vectors were boxed, fifteen times slower.
+     */
+    private static void tile4x6(float[] xp, int xBase, int[] offsets, float[] w, float[] out, int outBase, int outStride, int n) {
+        var f = Vectors.F;
+        int lanes = Vectors.L;
+        int k = offsets.length;
+        int o0 = outBase, o1 = outBase + outStride, o2 = o1 + outStride, o3 = o2 + outStride;
+        for (int t = 0; t < n; t += 6 * lanes) {
+            int t1 = t + lanes, t2 = t + 2 * lanes, t3 = t + 3 * lanes, t4 = t + 4 * lanes, t5 = t + 5 * lanes;
+            FloatVector a00 = FloatVector.fromArray(f, out, o0 + t);
+            FloatVector a01 = FloatVector.fromArray(f, out, o0 + t1);
+            FloatVector a02 = FloatVector.fromArray(f, out, o0 + t2);
+            FloatVector a03 = FloatVector.fromArray(f, out, o0 + t3);
+            FloatVector a04 = FloatVector.fromArray(f, out, o0 + t4);
+            FloatVector a05 = FloatVector.fromArray(f, out, o0 + t5);
+            FloatVector a10 = FloatVector.fromArray(f, out, o1 + t);
+            FloatVector a11 = FloatVector.fromArray(f, out, o1 + t1);
+            FloatVector a12 = FloatVector.fromArray(f, out, o1 + t2);
+            FloatVector a13 = FloatVector.fromArray(f, out, o1 + t3);
+            FloatVector a14 = FloatVector.fromArray(f, out, o1 + t4);
+            FloatVector a15 = FloatVector.fromArray(f, out, o1 + t5);
+            FloatVector a20 = FloatVector.fromArray(f, out, o2 + t);
+            FloatVector a21 = FloatVector.fromArray(f, out, o2 + t1);
+            FloatVector a22 = FloatVector.fromArray(f, out, o2 + t2);
+            FloatVector a23 = FloatVector.fromArray(f, out, o2 + t3);
+            FloatVector a24 = FloatVector.fromArray(f, out, o2 + t4);
+            FloatVector a25 = FloatVector.fromArray(f, out, o2 + t5);
+            FloatVector a30 = FloatVector.fromArray(f, out, o3 + t);
+            FloatVector a31 = FloatVector.fromArray(f, out, o3 + t1);
+            FloatVector a32 = FloatVector.fromArray(f, out, o3 + t2);
+            FloatVector a33 = FloatVector.fromArray(f, out, o3 + t3);
+            FloatVector a34 = FloatVector.fromArray(f, out, o3 + t4);
+            FloatVector a35 = FloatVector.fromArray(f, out, o3 + t5);
+            int base = xBase + t;
+            for (int q = 0, wi = 0; q < k; q++, wi += 4) {
+                int xi = base + offsets[q];
+                FloatVector x0 = FloatVector.fromArray(f, xp, xi);
+                FloatVector x1 = FloatVector.fromArray(f, xp, xi + lanes);
+                FloatVector x2 = FloatVector.fromArray(f, xp, xi + 2 * lanes);
+                FloatVector x3 = FloatVector.fromArray(f, xp, xi + 3 * lanes);
+                FloatVector x4 = FloatVector.fromArray(f, xp, xi + 4 * lanes);
+                FloatVector x5 = FloatVector.fromArray(f, xp, xi + 5 * lanes);
+                FloatVector w0 = FloatVector.broadcast(f, w[wi]);
+                a00 = x0.fma(w0, a00);
+                a01 = x1.fma(w0, a01);
+                a02 = x2.fma(w0, a02);
+                a03 = x3.fma(w0, a03);
+                a04 = x4.fma(w0, a04);
+                a05 = x5.fma(w0, a05);
+                FloatVector w1 = FloatVector.broadcast(f, w[wi + 1]);
+                a10 = x0.fma(w1, a10);
+                a11 = x1.fma(w1, a11);
+                a12 = x2.fma(w1, a12);
+                a13 = x3.fma(w1, a13);
+                a14 = x4.fma(w1, a14);
+                a15 = x5.fma(w1, a15);
+                FloatVector w2 = FloatVector.broadcast(f, w[wi + 2]);
+                a20 = x0.fma(w2, a20);
+                a21 = x1.fma(w2, a21);
+                a22 = x2.fma(w2, a22);
+                a23 = x3.fma(w2, a23);
+                a24 = x4.fma(w2, a24);
+                a25 = x5.fma(w2, a25);
+                FloatVector w3 = FloatVector.broadcast(f, w[wi + 3]);
+                a30 = x0.fma(w3, a30);
+                a31 = x1.fma(w3, a31);
+                a32 = x2.fma(w3, a32);
+                a33 = x3.fma(w3, a33);
+                a34 = x4.fma(w3, a34);
+                a35 = x5.fma(w3, a35);
+            }
+            a00.intoArray(out, o0 + t);
+            a01.intoArray(out, o0 + t1);
+            a02.intoArray(out, o0 + t2);
+            a03.intoArray(out, o0 + t3);
+            a04.intoArray(out, o0 + t4);
+            a05.intoArray(out, o0 + t5);
+            a10.intoArray(out, o1 + t);
+            a11.intoArray(out, o1 + t1);
+            a12.intoArray(out, o1 + t2);
+            a13.intoArray(out, o1 + t3);
+            a14.intoArray(out, o1 + t4);
+            a15.intoArray(out, o1 + t5);
+            a20.intoArray(out, o2 + t);
+            a21.intoArray(out, o2 + t1);
+            a22.intoArray(out, o2 + t2);
+            a23.intoArray(out, o2 + t3);
+            a24.intoArray(out, o2 + t4);
+            a25.intoArray(out, o2 + t5);
+            a30.intoArray(out, o3 + t);
+            a31.intoArray(out, o3 + t1);
+            a32.intoArray(out, o3 + t2);
+            a33.intoArray(out, o3 + t3);
+            a34.intoArray(out, o3 + t4);
+            a35.intoArray(out, o3 + t5);
         }
     }
 

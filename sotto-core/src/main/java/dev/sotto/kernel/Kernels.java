@@ -2,6 +2,7 @@ package dev.sotto.kernel;
 
 import dev.sotto.tensor.Simd;
 import dev.sotto.tensor.WeightMatrix;
+import java.util.Arrays;
 import java.util.Objects;
 
 /**
@@ -19,7 +20,7 @@ public final class Kernels {
     private static volatile Kernels shared;
 
     private final ComputePool pool;
-    /** Vectors per row of the convolution tiles (2 or 3, see {@link ConvTiles}). */
+    /** Vectors per row of the convolution tiles (2, 3 or 6, see {@link ConvTiles}). */
     private final int tileVectors;
     /** False only for the warm-up's own kernels, which must not wait for themselves. */
     private final boolean awaitsWarmUp;
@@ -28,7 +29,7 @@ public final class Kernels {
         this(pool, ConvTiles.DEFAULT_VECTORS);
     }
 
-    /** Kernels with a given tile width in vectors (2 or 3), so tests can check both tiles at every width. */
+    /** Kernels with a given tile width in vectors (2, 3 or 6), so tests can check every tile at every width. */
     Kernels(ComputePool pool, int tileVectors) {
         this(pool, tileVectors, true);
     }
@@ -39,8 +40,8 @@ public final class Kernels {
     }
 
     private Kernels(ComputePool pool, int tileVectors, boolean awaitsWarmUp) {
-        if (tileVectors != 2 && tileVectors != 3) {
-            throw new IllegalArgumentException("tile vectors must be 2 or 3, got " + tileVectors);
+        if (tileVectors != 2 && tileVectors != 3 && tileVectors != ConvTiles.WIDEST) {
+            throw new IllegalArgumentException("tile vectors must be 2, 3 or " + ConvTiles.WIDEST + ", got " + tileVectors);
         }
         this.pool = Objects.requireNonNull(pool, "pool");
         this.tileVectors = tileVectors;
@@ -394,9 +395,20 @@ public final class Kernels {
         }
     }
 
-    /** Runs a 4-row tile, or single-row tiles for a short last block. Weights are packed by {@link #packRows}. */
+    /**
+     * Runs a 4-row tile, or single-row tiles for a short last block. For the widest tile the output is first set
+     * to the bias plus the inits, which it then adds to (see {@link ConvTiles#tile4Widest}). Weights are packed
+     * by {@link #packRows}.
+     */
     private void runTile(int rows, float[] src, int xBase, int[] offsets, float[] packed, int cols, float[] bias, int o,
                          float[] out, int outBase, int outStride, int n, float[] init1, float[] init2) {
+        if (rows == ConvTiles.ROWS && tileVectors == ConvTiles.WIDEST) {
+            for (int row = 0; row < rows; row++) {
+                setStart(biasAt(bias, o + row), init1, init2, out, outBase + row * outStride, n);
+            }
+            ConvTiles.tile4Widest(src, xBase, offsets, packed, out, outBase, outStride, n);
+            return;
+        }
         if (rows == ConvTiles.ROWS) {
             ConvTiles.tile4(src, xBase, offsets, packed, out, outBase, outStride, n, init1, init2,
                     biasAt(bias, o), biasAt(bias, o + 1), biasAt(bias, o + 2), biasAt(bias, o + 3), tileVectors);
@@ -410,6 +422,25 @@ public final class Kernels {
                 }
             }
             ConvTiles.tile1(src, xBase, offsets, single, out, outBase + row * outStride, n, init1, init2, biasAt(bias, o + row));
+        }
+    }
+
+    /** {@code out[at + i] = bias + init1[at + i] + init2[at + i]} for {@code i < n}, in that order (nulls left out). */
+    private static void setStart(float bias, float[] init1, float[] init2, float[] out, int at, int n) {
+        if (init1 == null && init2 == null) {
+            Arrays.fill(out, at, at + n, bias);
+        } else if (init2 == null) {
+            for (int i = at; i < at + n; i++) {
+                out[i] = bias + init1[i];
+            }
+        } else if (init1 == null) {
+            for (int i = at; i < at + n; i++) {
+                out[i] = bias + init2[i];
+            }
+        } else {
+            for (int i = at; i < at + n; i++) {
+                out[i] = bias + init1[i] + init2[i];
+            }
         }
     }
 

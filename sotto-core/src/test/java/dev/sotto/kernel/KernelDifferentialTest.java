@@ -1,5 +1,6 @@
 package dev.sotto.kernel;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.sotto.tensor.GgmlType;
@@ -25,8 +26,8 @@ class KernelDifferentialTest {
     private static final GgmlType[] TYPES = {GgmlType.F32, GgmlType.F16, GgmlType.Q8_0, GgmlType.Q4_0};
     private static final ComputePool POOL = new ComputePool(3);
     private static final Kernels KERNELS = new Kernels(POOL);
-    /** Both convolution tiles (4x2 and 4x3 vectors) are checked at every width, whichever this CPU would pick. */
-    private static final int[] TILE_VECTORS = {2, 3};
+    /** Every convolution tile (4x2, 4x3 and 4x6 vectors) is checked at every width, whichever this CPU would pick. */
+    private static final int[] TILE_VECTORS = {2, 3, 6};
 
     @AfterAll
     static void closePool() {
@@ -269,16 +270,18 @@ class KernelDifferentialTest {
         for (Conv1dShape s : shapes) {
             for (ConvFusion f : fusions) {
                 for (boolean residual : new boolean[] {false, true}) {
-                    cases.add(Arguments.of(s, f, residual));
+                    for (int v : TILE_VECTORS) {
+                        cases.add(Arguments.of(s, f, residual, v));
+                    }
                 }
             }
         }
         return cases.stream();
     }
 
-    @ParameterizedTest(name = "{0} {1} residual={2}")
+    @ParameterizedTest(name = "{0} {1} residual={2} tile 4x{3}")
     @MethodSource("fusionCases")
-    void fusedConv1dMatchesReference(Conv1dShape shape, ConvFusion fusion, boolean withResidual) {
+    void fusedConv1dMatchesReference(Conv1dShape shape, ConvFusion fusion, boolean withResidual, int tileVectors) {
         Random rnd = new Random(shape.hashCode() + fusion.hashCode());
         int inLength = 1500; // more than one time chunk, so staged slabs meet at chunk borders
         WeightMatrix w = weights(rnd, shape.weightRows(), shape.weightCols(), GgmlType.Q8_0);
@@ -290,12 +293,22 @@ class KernelDifferentialTest {
         float[] expected = start.clone();
         float[] actual = start.clone();
         ReferenceKernels.conv1d(shape, w, bias, x, inLength, expected, fusion, residual);
-        KERNELS.conv1d(shape, w, bias, x, inLength, actual, fusion, residual);
+        new Kernels(POOL, tileVectors).conv1d(shape, w, bias, x, inLength, actual, fusion, residual);
         float[] scale = absConv(shape, w, bias, x, inLength);
         for (int i = 0; i < scale.length; i++) {
             scale[i] += Math.abs(start[i]) + (residual == null ? 0 : Math.abs(residual[i]));
         }
         Tolerance.assertClose("fused conv1d " + shape + " " + fusion, expected, actual, scale, expected.length, 1e-5);
+    }
+
+    @Test
+    void tileShapeFollowsTheRegisterFileAndWidth() {
+        assertEquals(3, ConvTiles.defaultVectors(16, 32), "AVX-512");
+        assertEquals(ConvTiles.WIDEST, ConvTiles.defaultVectors(8, 32), "256 bits with 32 registers");
+        assertEquals(ConvTiles.WIDEST, ConvTiles.defaultVectors(4, 32), "NEON");
+        assertEquals(2, ConvTiles.defaultVectors(8, 16), "AVX2");
+        assertEquals(2, ConvTiles.defaultVectors(4, 16), "SSE");
+        assertThrows(IllegalArgumentException.class, () -> new Kernels(POOL, 4));
     }
 
     @Test
