@@ -9,7 +9,9 @@ import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.SplittableRandom;
 
 /**
@@ -58,9 +60,9 @@ public final class KernelWarmUp {
     /** The running warm-up's thread, or null. */
     private static volatile Thread running;
     private static volatile long deadlineNanos;
-    /** Types warmed up or being warmed up. */
-    private static final EnumSet<GgmlType> warmed = EnumSet.noneOf(GgmlType.class);
-    private static boolean routesWarmed;
+    /** Paths warmed up or being warmed up: those run on F32 weights, and the per-type ones of each type. */
+    private static final EnumSet<KernelPath> warmedRoutes = EnumSet.noneOf(KernelPath.class);
+    private static final Map<GgmlType, EnumSet<KernelPath>> warmedByType = new EnumMap<>(GgmlType.class);
 
     private KernelWarmUp() {
     }
@@ -70,34 +72,28 @@ public final class KernelWarmUp {
     }
 
     /**
-     * Starts the warm-up on a background thread, unless vector kernels are off or {@code -Dsotto.warmUp=false}, with
-     * weights of each type to run on: each a run of whole blocks of that type, best a tensor of the model itself.
-     * The kind of memory matters: the JIT profiles which segment class the kernels read, and code warmed up on one
-     * kind and then run on another is compiled for both, slower (on the heap-allocated segments of a first version,
-     * Pocket TTS's FlowLM took 1.95 s instead of 1.25 s per utterance). A segment too short for the
-     * warm-up's matrices is replaced by allocated memory.
+     * Starts the warm-up of the kernel paths a model calls ({@code paths}, see {@link dev.sotto.model.ModelFamily})
+     * on a background thread, unless vector kernels are off or {@code -Dsotto.warmUp=false}, with weights of each
+     * type to run on: each a run of whole blocks of that type, best a tensor of the model itself. The kind of memory
+     * matters: the JIT profiles which segment class the kernels read, and code warmed up on one kind and then run on
+     * another is compiled for both, slower (on the heap-allocated segments of a first version, Pocket TTS's FlowLM
+     * took 1.95 s instead of 1.25 s per utterance). A segment too short for the warm-up's matrices is replaced by
+     * allocated memory.
      *
-     * <p>Each type is warmed up once per JVM (the routes shared by all types with the first): a call whose types
-     * have all been warmed up, or are being, does nothing; one that adds types starts a warm-up of those after the
-     * running one.
+     * <p>Each path, and each per-type path for each type, is warmed up once per JVM: a call that asks for nothing
+     * new does nothing; one that adds paths or types starts a warm-up of those after the running one.
      */
-    public static void start(Map<GgmlType, MemorySegment> weights) {
+    public static void start(Map<GgmlType, MemorySegment> weights, Set<KernelPath> paths) {
         if (!Simd.ENABLED || System.getProperty(PROPERTY, "true").trim().equalsIgnoreCase("false")) {
             return;
         }
         synchronized (LOCK) {
-            Map<GgmlType, MemorySegment> missing = new EnumMap<>(GgmlType.class);
-            weights.forEach((type, data) -> {
-                if (type.hasKernels() && !warmed.contains(type)) {
-                    missing.put(type, data);
-                }
-            });
-            if (missing.isEmpty() && routesWarmed) {
+            Plan plan = Plan.of(weights, paths, warmedRoutes, warmedByType);
+            if (plan.isEmpty()) {
                 return;
             }
-            boolean withRoutes = !routesWarmed;
-            routesWarmed = true;
-            warmed.addAll(missing.keySet());
+            warmedRoutes.addAll(plan.routes());
+            plan.byType().forEach((type, p) -> warmedByType.computeIfAbsent(type, t -> EnumSet.noneOf(KernelPath.class)).addAll(p));
             Thread previous = running;
             // A warm-up that waits for the one before it gets its full time after that one's deadline.
             long deadline = (previous != null ? deadlineNanos : System.nanoTime()) + DEADLINE.toNanos();
@@ -106,7 +102,7 @@ public final class KernelWarmUp {
                     if (previous != null) {
                         previous.join();
                     }
-                    run(withRoutes, missing, deadline);
+                    run(plan, deadline);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 } catch (RuntimeException e) {
@@ -122,6 +118,50 @@ public final class KernelWarmUp {
             running = t;
             deadlineNanos = deadline;
             t.start();
+        }
+    }
+
+    /**
+     * What one warm-up runs: the routes (paths run on F32 weights), and per weight type its per-type paths, with
+     * the weights to run them on.
+     */
+    record Plan(Set<KernelPath> routes, Map<GgmlType, Set<KernelPath>> byType, Map<GgmlType, MemorySegment> weights) {
+        /** Every path, for every type of {@code weights} that has kernels. */
+        static Plan everything(Map<GgmlType, MemorySegment> weights) {
+            return of(weights, EnumSet.allOf(KernelPath.class), Set.of(), Map.of());
+        }
+
+        /** The {@code paths} for the types of {@code weights}, less what was warmed up already. */
+        static Plan of(Map<GgmlType, MemorySegment> weights, Set<KernelPath> paths, Set<KernelPath> warmedRoutes,
+                       Map<GgmlType, ? extends Set<KernelPath>> warmedByType) {
+            EnumSet<KernelPath> routes = EnumSet.noneOf(KernelPath.class);
+            EnumSet<KernelPath> perType = EnumSet.noneOf(KernelPath.class);
+            for (KernelPath p : paths) {
+                if (p.onF32 && !warmedRoutes.contains(p)) {
+                    routes.add(p);
+                }
+                if (p.perWeightType) {
+                    perType.add(p);
+                }
+            }
+            Map<GgmlType, Set<KernelPath>> byType = new EnumMap<>(GgmlType.class);
+            Map<GgmlType, MemorySegment> data = new EnumMap<>(GgmlType.class);
+            weights.forEach((type, segment) -> {
+                EnumSet<KernelPath> missing = perType.clone();
+                Set<KernelPath> warmed = warmedByType.get(type);
+                if (warmed != null) {
+                    missing.removeAll(warmed);
+                }
+                if (type.hasKernels() && !missing.isEmpty()) {
+                    byType.put(type, missing);
+                }
+                data.put(type, segment);
+            });
+            return new Plan(routes, byType, data);
+        }
+
+        boolean isEmpty() {
+            return routes.isEmpty() && byType.isEmpty();
         }
     }
 
@@ -149,21 +189,14 @@ public final class KernelWarmUp {
         return running != null;
     }
 
-    /**
-     * Runs the paths (the routes if asked, and those of each type) on the calling thread until each is fast or the
-     * deadline passes.
-     */
-    static Report run(boolean withRoutes, Map<GgmlType, MemorySegment> weights, long deadline) {
+    /** Runs a plan's paths on the calling thread until each is fast or the deadline passes. */
+    static Report run(Plan plan, long deadline) {
         long t0 = System.nanoTime();
         List<Probe> paths = new ArrayList<>();
         try (ComputePool pool = new ComputePool(1)) {
             Kernels k = Kernels.forWarmUp(pool);
-            if (withRoutes) {
-                new Routes(weights.get(GgmlType.F32)).addTo(paths, k);
-            }
-            for (var e : weights.entrySet()) {
-                new Formats(e.getKey(), e.getValue()).addTo(paths, k);
-            }
+            new Routes(plan.weights().get(GgmlType.F32)).addTo(paths, k, plan.routes());
+            plan.byType().forEach((type, typePaths) -> new Formats(type, plan.weights().get(type)).addTo(paths, k, typePaths));
             List<Probe> left = new ArrayList<>(paths);
             while (!left.isEmpty() && System.nanoTime() < deadline) {
                 left.removeIf(Probe::step);
@@ -225,8 +258,33 @@ public final class KernelWarmUp {
             this.f32 = f32;
         }
 
-        void addTo(List<Probe> paths, Kernels k) {
+        /** Adds the probes of {@code wanted}. */
+        void addTo(List<Probe> paths, Kernels k, Set<KernelPath> wanted) {
             fill(random, bias, x, values, other);
+            if (wanted.contains(KernelPath.CONVOLUTION)) {
+                convolutions(paths, k);
+            }
+            if (wanted.contains(KernelPath.TRANSPOSED_CONVOLUTION)) {
+                transposed(paths, k);
+            }
+            float[] out = new float[E];
+            elementwise(paths, wanted, KernelPath.GATE, () -> VectorMath.gate(x, 0, N, 0.1f, -0.1f, out, 0, E));
+            elementwise(paths, wanted, KernelPath.TANH, () -> VectorMath.tanh(copy(out), 0, E));
+            elementwise(paths, wanted, KernelPath.ELU, () -> VectorMath.elu(copy(out), 0, E));
+            elementwise(paths, wanted, KernelPath.SILU, () -> VectorMath.silu(copy(out), 0, E));
+            elementwise(paths, wanted, KernelPath.GELU, () -> VectorMath.gelu(copy(out), E));
+            elementwise(paths, wanted, KernelPath.AXPY, () -> VectorMath.axpy(0.5f, values, 0, other, 0, E));
+            elementwise(paths, wanted, KernelPath.SOFTMAX, () -> VectorMath.expShiftedSum(copy(out), E, 1f));
+            elementwise(paths, wanted, KernelPath.DOT, () -> VectorMath.dot(values, 0, other, 0, E));
+        }
+
+        private static void elementwise(List<Probe> paths, Set<KernelPath> wanted, KernelPath path, Runnable call) {
+            if (wanted.contains(path)) {
+                paths.add(Probe.elementwise(path.name().toLowerCase(Locale.ROOT), E, call));
+            }
+        }
+
+        private void convolutions(List<Probe> paths, Kernels k) {
             conv(paths, k, "pointwise", Conv1dShape.pointwise(C, C), ConvFusion.NONE, false, N);
             conv(paths, k, "dilated, leaky input, accumulated, residual", Conv1dShape.same(C, C, 3, 2),
                     ConvFusion.leakyInput(0.1f).accumulating(), true, N);
@@ -237,7 +295,9 @@ public final class KernelWarmUp {
             conv(paths, k, "strided", new Conv1dShape(C, C, 4, 2, 1, 1, 1, 1), ConvFusion.NONE, false, N);
             // Over one time chunk: weights packed up front, each chunk staged on its own.
             conv(paths, k, "several time chunks", Conv1dShape.same(2, 4, 3, 1), ConvFusion.NONE, false, Kernels.TIME_CHUNK + 37);
+        }
 
+        private void transposed(List<Probe> paths, Kernels k) {
             ConvTranspose1dShape up = new ConvTranspose1dShape(C, C / 2, 8, 4, 2, 1, 1);
             WeightMatrix wUp = weights(f32, random, up.weightRows(), up.weightCols(), GgmlType.F32);
             float[] yUp = new float[C / 2 * up.outputLength(N)];
@@ -245,16 +305,6 @@ public final class KernelWarmUp {
             paths.add(Probe.arithmetic("transposed convolution", upWork, () -> k.convTranspose1d(up, wUp, bias, x, N, yUp, ConvFusion.leakyInput(0.1f))));
             paths.add(Probe.arithmetic("transposed convolution, accumulated", upWork, () -> k.convTranspose1d(up, wUp, null, x, N, yUp,
                     ConvFusion.NONE.accumulating())));
-
-            float[] out = new float[E];
-            paths.add(Probe.elementwise("gate", E, () -> VectorMath.gate(x, 0, N, 0.1f, -0.1f, out, 0, E)));
-            paths.add(Probe.elementwise("tanh", E, () -> VectorMath.tanh(copy(out), 0, E)));
-            paths.add(Probe.elementwise("elu", E, () -> VectorMath.elu(copy(out), 0, E)));
-            paths.add(Probe.elementwise("silu", E, () -> VectorMath.silu(copy(out), 0, E)));
-            paths.add(Probe.elementwise("gelu", E, () -> VectorMath.gelu(copy(out), E)));
-            paths.add(Probe.elementwise("axpy", E, () -> VectorMath.axpy(0.5f, values, 0, other, 0, E)));
-            paths.add(Probe.elementwise("softmax sum", E, () -> VectorMath.expShiftedSum(copy(out), E, 1f)));
-            paths.add(Probe.elementwise("dot", E, () -> VectorMath.dot(values, 0, other, 0, E)));
         }
 
         private final float[] scratch = new float[E];
@@ -291,10 +341,16 @@ public final class KernelWarmUp {
             fill(random, x);
         }
 
-        void addTo(List<Probe> paths, Kernels k) {
+        /** Adds the probes of {@code wanted}: the tiles' dequantizing (a matrix product) and the matrix-vector products. */
+        void addTo(List<Probe> paths, Kernels k, Set<KernelPath> wanted) {
             long matrix = (long) ROWS * COLS;
             GgmlType type = w.type();
-            paths.add(Probe.arithmetic(type + " matrix product", 4 * matrix, () -> k.matMul(w, null, x, 4, y)));
+            if (wanted.contains(KernelPath.CONVOLUTION)) {
+                paths.add(Probe.arithmetic(type + " matrix product", 4 * matrix, () -> k.matMul(w, null, x, 4, y)));
+            }
+            if (!wanted.contains(KernelPath.MATRIX_VECTOR_PRODUCT)) {
+                return;
+            }
             paths.add(Probe.arithmetic(type + " matrix-vector product", matrix, () -> k.matVec(w, null, x, y)));
             paths.add(Probe.arithmetic(type + " batched matrix-vector product", 4 * matrix, () -> k.matVecBatch(w, null, x, 4, y)));
             paths.add(Probe.arithmetic(type + " batched matrix-vector product, short batch", 3 * matrix, () -> k.matVecBatch(w, null, x, 3, y)));

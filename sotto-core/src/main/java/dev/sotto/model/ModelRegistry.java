@@ -79,7 +79,7 @@ public final class ModelRegistry {
         }
         // Vector kernels get compiled in the background while the model loads and the text front end starts; the
         // first kernel call waits for them (see KernelWarmUp).
-        KernelWarmUp.start(largestTensorOfEachType(file));
+        KernelWarmUp.start(largestTensorOfEachType(file), family.kernelPaths());
         return family.load(file, source);
     }
 

@@ -2,9 +2,12 @@ package dev.sotto.pocket;
 
 import dev.sotto.gguf.GgufFile;
 import dev.sotto.gguf.GgufFormatException;
+import dev.sotto.kernel.KernelPath;
 import dev.sotto.model.ModelFamily;
 import dev.sotto.model.SpeechModel;
 import java.nio.file.Path;
+import java.util.EnumSet;
+import java.util.Set;
 
 /** The Pocket TTS family, registered for {@link java.util.ServiceLoader}. */
 public final class PocketFamily implements ModelFamily {
@@ -21,5 +24,14 @@ public final class PocketFamily implements ModelFamily {
     @Override
     public SpeechModel load(GgufFile file, Path source) throws GgufFormatException {
         return PocketModel.load(file, source);
+    }
+
+    /**
+     * FlowLM's matrix-vector products and attention (softmax, dot, axpy), the flow head's SiLU, the transformers'
+     * GELU, Mimi's convolutions, upsampling and ELU.
+     */
+    @Override
+    public Set<KernelPath> kernelPaths() {
+        return EnumSet.of(KernelPath.CONVOLUTION, KernelPath.TRANSPOSED_CONVOLUTION, KernelPath.MATRIX_VECTOR_PRODUCT, KernelPath.ELU, KernelPath.SILU, KernelPath.GELU, KernelPath.SOFTMAX, KernelPath.AXPY, KernelPath.DOT);
     }
 }
