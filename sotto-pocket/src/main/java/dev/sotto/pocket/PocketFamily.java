@@ -32,6 +32,7 @@ public final class PocketFamily implements ModelFamily {
      */
     @Override
     public Set<KernelPath> kernelPaths() {
-        return EnumSet.of(KernelPath.CONVOLUTION, KernelPath.TRANSPOSED_CONVOLUTION, KernelPath.MATRIX_VECTOR_PRODUCT, KernelPath.ELU, KernelPath.SILU, KernelPath.GELU, KernelPath.SOFTMAX, KernelPath.AXPY, KernelPath.DOT);
+        return EnumSet.of(KernelPath.CONVOLUTION, KernelPath.TRANSPOSED_CONVOLUTION, KernelPath.MATRIX_VECTOR_PRODUCT,
+                KernelPath.ELU, KernelPath.SILU, KernelPath.GELU, KernelPath.SOFTMAX, KernelPath.AXPY, KernelPath.DOT);
     }
 }

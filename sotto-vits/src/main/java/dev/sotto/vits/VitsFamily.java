@@ -33,6 +33,7 @@ public final class VitsFamily implements ModelFamily {
      */
     @Override
     public Set<KernelPath> kernelPaths() {
-        return EnumSet.of(KernelPath.CONVOLUTION, KernelPath.TRANSPOSED_CONVOLUTION, KernelPath.GATE, KernelPath.TANH, KernelPath.GELU, KernelPath.SOFTMAX, KernelPath.DOT);
+        return EnumSet.of(KernelPath.CONVOLUTION, KernelPath.TRANSPOSED_CONVOLUTION, KernelPath.GATE, KernelPath.TANH,
+                KernelPath.GELU, KernelPath.SOFTMAX, KernelPath.DOT);
     }
 }
