@@ -3,7 +3,6 @@ package dev.sotto.kernel;
 import dev.sotto.tensor.Simd;
 import dev.sotto.tensor.Vectors;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorMask;
 
 /**
  * The vector micro-kernels behind every convolution and matrix product: a tile of output channels times a
@@ -13,9 +12,14 @@ import jdk.incubator.vector.VectorMask;
  * <p>For a tile starting at output row {@code o}: {@code out[outBase + r*outStride + t] = bias_r + sum_{q<k}
  * w[q*rows + r] * xp[xBase + offsets[q] + t]} for {@code t < n}, where q runs over the (input channel, tap) pairs
  * in weight order, {@code offsets[q]} is where that pair's samples start (see {@link #offsets}), {@code rows} is the
- * tile height (4 or 1) and {@code xp} holds every sample the tile reads (padding already applied). The
- * accumulators start from the bias plus, where given, {@code init1} and {@code init2} at the output's positions
- * (for accumulation into {@code out} and for a residual input).
+ * tile height (4 or 1) and {@code xp} holds every sample the tile reads (padding already applied). The tiles
+ * add to what {@code out} holds: the caller sets it to the bias, plus what is accumulated into and a residual where
+ * there are ({@code Kernels.runTile}). The 4x2 and 4x3 tiles start their accumulators at zero and add the output when
+ * they store; the others start from the output (one conv of 128 channels, kernel 7, on one core, GFLOP/s: 4x2 with
+ * AVX2 80 against 68 starting from the output, 4x6 at 128 bits 54 against 50 starting at zero: the register
+ * allocation differs). A tile calls nothing but the Vector API: a helper that set up the accumulators got compiled
+ * on its own once hot, and C2 then declined to inline it into tiles compiled later ("already compiled into a medium
+ * method"), boxing their vectors.
  *
  * <p>One flat loop over (channel, tap) pairs rather than two nested ones: with a tap loop of 1 (pointwise
  * products) or 3-7 (the decoder) the nested form spent its time in loop control, about half the speed at 256 and
@@ -58,78 +62,39 @@ final class ConvTiles {
     }
 
     /**
-     * Four output rows of the widest tile ({@link #WIDEST} vectors per row) over the full blocks of time steps, then
-     * one vector at a time with the last masked, adding to what {@code out} holds (the caller sets it first).
+     * Four output rows with {@code vectors} (2, 3 or {@link #WIDEST}) vectors per row over the full blocks of time
+     * steps, then one vector at a time and the part left, adding to what {@code out} holds. Each loop is a method of
+     * its own: as one method they were too large for the C1 compiler's register allocator, which left them running
+     * unintrinsified vector code until on-stack replacement, many times slower.
      */
-    static void tile4Widest(float[] xp, int xBase, int[] offsets, float[] w, float[] out, int outBase, int outStride, int n) {
-        int block = WIDEST * Vectors.L;
-        int full = n / block * block;
-        if (full > 0) {
-            tile4x6(xp, xBase, offsets, w, out, outBase, outStride, full);
-        }
-        if (full < n) {
-            tile4Tail(xp, xBase, offsets, w, out, outBase, outStride, full, n, out, null, 0f, 0f, 0f, 0f);
-        }
-    }
-
-    /**
-     * Four output rows with {@code vectors} (2 or 3) vectors per row over the full blocks of time steps, then one
-     * vector at a time with the last masked. Each loop is a method of its own: as one method they were too large
-     * for the C1 compiler's register allocator, which left them running unintrinsified vector code until on-stack
-     * replacement, many times slower.
-     */
-    static void tile4(float[] xp, int xBase, int[] offsets, float[] w, float[] out, int outBase, int outStride, int n,
-                      float[] init1, float[] init2, float b0, float b1, float b2, float b3, int vectors) {
+    static void tile4(float[] xp, int xBase, int[] offsets, float[] w, float[] out, int outBase, int outStride, int n, int vectors) {
         int block = vectors * Vectors.L;
         int full = n / block * block;
         if (full > 0) {
-            if (vectors == 3) {
-                tile4x3(xp, xBase, offsets, w, out, outBase, outStride, full, init1, init2, b0, b1, b2, b3);
+            if (vectors == WIDEST) {
+                tile4x6(xp, xBase, offsets, w, out, outBase, outStride, full);
+            } else if (vectors == 3) {
+                tile4x3(xp, xBase, offsets, w, out, outBase, outStride, full);
             } else {
-                tile4x2(xp, xBase, offsets, w, out, outBase, outStride, full, init1, init2, b0, b1, b2, b3);
+                tile4x2(xp, xBase, offsets, w, out, outBase, outStride, full);
             }
         }
         if (full < n) {
-            tile4Tail(xp, xBase, offsets, w, out, outBase, outStride, full, n, init1, init2, b0, b1, b2, b3);
+            tile4Tail(xp, xBase, offsets, w, out, outBase, outStride, full, n);
         }
-    }
-
-    /** The bias plus what init1 and init2 hold at {@code index} (each may be null). */
-    private static FloatVector start(float bias, float[] init1, float[] init2, int index) {
-        FloatVector v = FloatVector.broadcast(Vectors.F, bias);
-        if (init1 != null) {
-            v = v.add(FloatVector.fromArray(Vectors.F, init1, index));
-        }
-        if (init2 != null) {
-            v = v.add(FloatVector.fromArray(Vectors.F, init2, index));
-        }
-        return v;
-    }
-
-    /** The same, masked. */
-    private static FloatVector start(float bias, float[] init1, float[] init2, int index, VectorMask<Float> m) {
-        FloatVector v = FloatVector.broadcast(Vectors.F, bias);
-        if (init1 != null) {
-            v = v.add(FloatVector.fromArray(Vectors.F, init1, index, m));
-        }
-        if (init2 != null) {
-            v = v.add(FloatVector.fromArray(Vectors.F, init2, index, m));
-        }
-        return v;
     }
 
     /** Time steps [0, n) in pairs of full vectors (n a multiple of 2L): 8 accumulators. */
-    private static void tile4x2(float[] xp, int xBase, int[] offsets, float[] w, float[] out, int outBase, int outStride,
-                                int n, float[] init1, float[] init2, float b0, float b1, float b2, float b3) {
+    private static void tile4x2(float[] xp, int xBase, int[] offsets, float[] w, float[] out, int outBase, int outStride, int n) {
         var f = Vectors.F;
         int lanes = Vectors.L;
         int k = offsets.length;
         int o0 = outBase, o1 = outBase + outStride, o2 = o1 + outStride, o3 = o2 + outStride;
         for (int t = 0; t < n; t += 2 * lanes) {
-            FloatVector a00 = start(b0, init1, init2, o0 + t), a01 = start(b0, init1, init2, o0 + t + lanes);
-            FloatVector a10 = start(b1, init1, init2, o1 + t), a11 = start(b1, init1, init2, o1 + t + lanes);
-            FloatVector a20 = start(b2, init1, init2, o2 + t), a21 = start(b2, init1, init2, o2 + t + lanes);
-            FloatVector a30 = start(b3, init1, init2, o3 + t), a31 = start(b3, init1, init2, o3 + t + lanes);
+            FloatVector a00 = FloatVector.zero(f), a01 = FloatVector.zero(f);
+            FloatVector a10 = FloatVector.zero(f), a11 = FloatVector.zero(f);
+            FloatVector a20 = FloatVector.zero(f), a21 = FloatVector.zero(f);
+            FloatVector a30 = FloatVector.zero(f), a31 = FloatVector.zero(f);
             int base = xBase + t;
             for (int q = 0, wi = 0; q < k; q++, wi += 4) {
                 int xi = base + offsets[q];
@@ -148,30 +113,37 @@ final class ConvTiles {
                 a30 = x0.fma(w3, a30);
                 a31 = x1.fma(w3, a31);
             }
-            a00.intoArray(out, o0 + t);
-            a01.intoArray(out, o0 + t + lanes);
-            a10.intoArray(out, o1 + t);
-            a11.intoArray(out, o1 + t + lanes);
-            a20.intoArray(out, o2 + t);
-            a21.intoArray(out, o2 + t + lanes);
-            a30.intoArray(out, o3 + t);
-            a31.intoArray(out, o3 + t + lanes);
+            a00.add(FloatVector.fromArray(f, out, o0 + t)).intoArray(out, o0 + t);
+            a01.add(FloatVector.fromArray(f, out, o0 + t + lanes)).intoArray(out, o0 + t + lanes);
+            a10.add(FloatVector.fromArray(f, out, o1 + t)).intoArray(out, o1 + t);
+            a11.add(FloatVector.fromArray(f, out, o1 + t + lanes)).intoArray(out, o1 + t + lanes);
+            a20.add(FloatVector.fromArray(f, out, o2 + t)).intoArray(out, o2 + t);
+            a21.add(FloatVector.fromArray(f, out, o2 + t + lanes)).intoArray(out, o2 + t + lanes);
+            a30.add(FloatVector.fromArray(f, out, o3 + t)).intoArray(out, o3 + t);
+            a31.add(FloatVector.fromArray(f, out, o3 + t + lanes)).intoArray(out, o3 + t + lanes);
         }
     }
 
     /** Time steps [0, n) in triples of full vectors (n a multiple of 3L): 12 accumulators. */
-    private static void tile4x3(float[] xp, int xBase, int[] offsets, float[] w, float[] out, int outBase, int outStride,
-                                int n, float[] init1, float[] init2, float b0, float b1, float b2, float b3) {
+    private static void tile4x3(float[] xp, int xBase, int[] offsets, float[] w, float[] out, int outBase, int outStride, int n) {
         var f = Vectors.F;
         int lanes = Vectors.L;
         int k = offsets.length;
         int o0 = outBase, o1 = outBase + outStride, o2 = o1 + outStride, o3 = o2 + outStride;
         for (int t = 0; t < n; t += 3 * lanes) {
             int t1 = t + lanes, t2 = t + 2 * lanes;
-            FloatVector a00 = start(b0, init1, init2, o0 + t), a01 = start(b0, init1, init2, o0 + t1), a02 = start(b0, init1, init2, o0 + t2);
-            FloatVector a10 = start(b1, init1, init2, o1 + t), a11 = start(b1, init1, init2, o1 + t1), a12 = start(b1, init1, init2, o1 + t2);
-            FloatVector a20 = start(b2, init1, init2, o2 + t), a21 = start(b2, init1, init2, o2 + t1), a22 = start(b2, init1, init2, o2 + t2);
-            FloatVector a30 = start(b3, init1, init2, o3 + t), a31 = start(b3, init1, init2, o3 + t1), a32 = start(b3, init1, init2, o3 + t2);
+            FloatVector a00 = FloatVector.zero(f);
+            FloatVector a01 = FloatVector.zero(f);
+            FloatVector a02 = FloatVector.zero(f);
+            FloatVector a10 = FloatVector.zero(f);
+            FloatVector a11 = FloatVector.zero(f);
+            FloatVector a12 = FloatVector.zero(f);
+            FloatVector a20 = FloatVector.zero(f);
+            FloatVector a21 = FloatVector.zero(f);
+            FloatVector a22 = FloatVector.zero(f);
+            FloatVector a30 = FloatVector.zero(f);
+            FloatVector a31 = FloatVector.zero(f);
+            FloatVector a32 = FloatVector.zero(f);
             int base = xBase + t;
             for (int q = 0, wi = 0; q < k; q++, wi += 4) {
                 int xi = base + offsets[q];
@@ -195,26 +167,22 @@ final class ConvTiles {
                 a31 = x1.fma(w3, a31);
                 a32 = x2.fma(w3, a32);
             }
-            a00.intoArray(out, o0 + t);
-            a01.intoArray(out, o0 + t1);
-            a02.intoArray(out, o0 + t2);
-            a10.intoArray(out, o1 + t);
-            a11.intoArray(out, o1 + t1);
-            a12.intoArray(out, o1 + t2);
-            a20.intoArray(out, o2 + t);
-            a21.intoArray(out, o2 + t1);
-            a22.intoArray(out, o2 + t2);
-            a30.intoArray(out, o3 + t);
-            a31.intoArray(out, o3 + t1);
-            a32.intoArray(out, o3 + t2);
+            a00.add(FloatVector.fromArray(f, out, o0 + t)).intoArray(out, o0 + t);
+            a01.add(FloatVector.fromArray(f, out, o0 + t1)).intoArray(out, o0 + t1);
+            a02.add(FloatVector.fromArray(f, out, o0 + t2)).intoArray(out, o0 + t2);
+            a10.add(FloatVector.fromArray(f, out, o1 + t)).intoArray(out, o1 + t);
+            a11.add(FloatVector.fromArray(f, out, o1 + t1)).intoArray(out, o1 + t1);
+            a12.add(FloatVector.fromArray(f, out, o1 + t2)).intoArray(out, o1 + t2);
+            a20.add(FloatVector.fromArray(f, out, o2 + t)).intoArray(out, o2 + t);
+            a21.add(FloatVector.fromArray(f, out, o2 + t1)).intoArray(out, o2 + t1);
+            a22.add(FloatVector.fromArray(f, out, o2 + t2)).intoArray(out, o2 + t2);
+            a30.add(FloatVector.fromArray(f, out, o3 + t)).intoArray(out, o3 + t);
+            a31.add(FloatVector.fromArray(f, out, o3 + t1)).intoArray(out, o3 + t1);
+            a32.add(FloatVector.fromArray(f, out, o3 + t2)).intoArray(out, o3 + t2);
         }
     }
 
-    /**
-     * Time steps [0, n) in runs of 6 full vectors (n a multiple of 6L): 24 accumulators, started from what the
-     * output holds (set by the caller). Starting them as the narrower tiles do, through {@link #start}, took C2 past
-     * its inlining budget in this many places: the vectors were boxed, fifteen times slower.
-     */
+    /** Time steps [0, n) in runs of 6 full vectors (n a multiple of 6L): 24 accumulators. */
     private static void tile4x6(float[] xp, int xBase, int[] offsets, float[] w, float[] out, int outBase, int outStride, int n) {
         var f = Vectors.F;
         int lanes = Vectors.L;
@@ -311,46 +279,107 @@ final class ConvTiles {
         }
     }
 
-    /** Time steps [from, n) one vector at a time, the last one masked. */
+    /** Time steps [from, n) one vector at a time, then the part-vector left (see {@link #lastPart4}). */
     private static void tile4Tail(float[] xp, int xBase, int[] offsets, float[] w, float[] out, int outBase, int outStride,
-                                  int from, int n, float[] init1, float[] init2, float b0, float b1, float b2, float b3) {
+                                  int from, int n) {
         var f = Vectors.F;
         int lanes = Vectors.L;
         int k = offsets.length;
         int o0 = outBase, o1 = outBase + outStride, o2 = o1 + outStride, o3 = o2 + outStride;
-        for (int t = from; t < n; t += lanes) {
-            VectorMask<Float> m = f.indexInRange(t, n);
-            FloatVector a0 = start(b0, init1, init2, o0 + t, m);
-            FloatVector a1 = start(b1, init1, init2, o1 + t, m);
-            FloatVector a2 = start(b2, init1, init2, o2 + t, m);
-            FloatVector a3 = start(b3, init1, init2, o3 + t, m);
+        int t = from;
+        for (; t + lanes <= n; t += lanes) {
+            FloatVector a0 = FloatVector.fromArray(f, out, o0 + t);
+            FloatVector a1 = FloatVector.fromArray(f, out, o1 + t);
+            FloatVector a2 = FloatVector.fromArray(f, out, o2 + t);
+            FloatVector a3 = FloatVector.fromArray(f, out, o3 + t);
             int base = xBase + t;
             for (int q = 0, wi = 0; q < k; q++, wi += 4) {
-                FloatVector x0 = FloatVector.fromArray(f, xp, base + offsets[q], m);
+                FloatVector x0 = FloatVector.fromArray(f, xp, base + offsets[q]);
                 a0 = x0.fma(FloatVector.broadcast(f, w[wi]), a0);
                 a1 = x0.fma(FloatVector.broadcast(f, w[wi + 1]), a1);
                 a2 = x0.fma(FloatVector.broadcast(f, w[wi + 2]), a2);
                 a3 = x0.fma(FloatVector.broadcast(f, w[wi + 3]), a3);
             }
-            a0.intoArray(out, o0 + t, m);
-            a1.intoArray(out, o1 + t, m);
-            a2.intoArray(out, o2 + t, m);
-            a3.intoArray(out, o3 + t, m);
+            a0.intoArray(out, o0 + t);
+            a1.intoArray(out, o1 + t);
+            a2.intoArray(out, o2 + t);
+            a3.intoArray(out, o3 + t);
+        }
+        if (t < n) {
+            lastPart4(xp, xBase, offsets, w, out, outBase, outStride, t, n);
         }
     }
 
-    /** One output row ({@code w[q]} its weights): four vectors at a time, then one, the last masked. */
-    static void tile1(float[] xp, int xBase, int[] offsets, float[] w, float[] out, int outBase, int n,
-                      float[] init1, float[] init2, float b0) {
+    /**
+     * The last steps [t, n) of four output rows, fewer than a vector, without masks: masked loads that reach past an
+     * array's end leave the intrinsics for a per-lane check (measured: 3% of Pocket TTS's time at 512 bits), and
+     * masked code is slow to compile. Whole vectors are computed and the first n - t lanes kept: the accumulators
+     * start from a copy of the rows' parts, zeros after them; inputs are read straight from {@code xp} where a whole
+     * vector lies inside it, else from a zero-padded copy of the steps [t, n) ({@link #pastTheEnd}). Lanes past
+     * n - t read samples no output needs.
+     */
+    private static void lastPart4(float[] xp, int xBase, int[] offsets, float[] w, float[] out, int outBase, int outStride, int t, int n) {
+        var f = Vectors.F;
+        int lanes = Vectors.L;
+        int k = offsets.length;
+        int width = n - t;
+        int base = xBase + t;
+        int inside = inside(xp, base, offsets);
+        float[] copies = pastTheEnd(xp, base, offsets, inside, width);
+        float[] part = new float[ROWS * lanes];
+        for (int r = 0; r < ROWS; r++) {
+            System.arraycopy(out, outBase + r * outStride + t, part, r * lanes, width);
+        }
+        FloatVector a0 = FloatVector.fromArray(f, part, 0);
+        FloatVector a1 = FloatVector.fromArray(f, part, lanes);
+        FloatVector a2 = FloatVector.fromArray(f, part, 2 * lanes);
+        FloatVector a3 = FloatVector.fromArray(f, part, 3 * lanes);
+        for (int q = 0; q < k; q++) {
+            FloatVector x0 = q < inside ? FloatVector.fromArray(f, xp, base + offsets[q]) : FloatVector.fromArray(f, copies, (q - inside) * lanes);
+            int wi = q * ROWS;
+            a0 = x0.fma(FloatVector.broadcast(f, w[wi]), a0);
+            a1 = x0.fma(FloatVector.broadcast(f, w[wi + 1]), a1);
+            a2 = x0.fma(FloatVector.broadcast(f, w[wi + 2]), a2);
+            a3 = x0.fma(FloatVector.broadcast(f, w[wi + 3]), a3);
+        }
+        a0.intoArray(part, 0);
+        a1.intoArray(part, lanes);
+        a2.intoArray(part, 2 * lanes);
+        a3.intoArray(part, 3 * lanes);
+        for (int r = 0; r < ROWS; r++) {
+            System.arraycopy(part, r * lanes, out, outBase + r * outStride + t, width);
+        }
+    }
+
+    /** How many pairs, from the first, have a whole vector from {@code base + offsets[q]} inside {@code xp} (offsets never decrease). */
+    private static int inside(float[] xp, int base, int[] offsets) {
+        int inside = offsets.length;
+        while (inside > 0 && base + offsets[inside - 1] + Vectors.L > xp.length) {
+            inside--;
+        }
+        return inside;
+    }
+
+    /** For the pairs from {@code inside} on: their first {@code width} samples, each in a zero-padded vector's room. */
+    private static float[] pastTheEnd(float[] xp, int base, int[] offsets, int inside, int width) {
+        float[] copies = new float[(offsets.length - inside) * Vectors.L];
+        for (int q = inside; q < offsets.length; q++) {
+            System.arraycopy(xp, base + offsets[q], copies, (q - inside) * Vectors.L, width);
+        }
+        return copies;
+    }
+
+    /** One output row ({@code w[q]} its weights): four vectors at a time, then one, then the part-vector left. */
+    static void tile1(float[] xp, int xBase, int[] offsets, float[] w, float[] out, int outBase, int n) {
         var f = Vectors.F;
         int lanes = Vectors.L;
         int k = offsets.length;
         int t = 0;
         for (; t + 4 * lanes <= n; t += 4 * lanes) {
-            FloatVector a0 = start(b0, init1, init2, outBase + t);
-            FloatVector a1 = start(b0, init1, init2, outBase + t + lanes);
-            FloatVector a2 = start(b0, init1, init2, outBase + t + 2 * lanes);
-            FloatVector a3 = start(b0, init1, init2, outBase + t + 3 * lanes);
+            FloatVector a0 = FloatVector.fromArray(f, out, outBase + t);
+            FloatVector a1 = FloatVector.fromArray(f, out, outBase + t + lanes);
+            FloatVector a2 = FloatVector.fromArray(f, out, outBase + t + 2 * lanes);
+            FloatVector a3 = FloatVector.fromArray(f, out, outBase + t + 3 * lanes);
             int base = xBase + t;
             for (int q = 0; q < k; q++) {
                 int xi = base + offsets[q];
@@ -365,14 +394,29 @@ final class ConvTiles {
             a2.intoArray(out, outBase + t + 2 * lanes);
             a3.intoArray(out, outBase + t + 3 * lanes);
         }
-        for (; t < n; t += lanes) {
-            VectorMask<Float> m = f.indexInRange(t, n);
-            FloatVector a0 = start(b0, init1, init2, outBase + t, m);
+        for (; t + lanes <= n; t += lanes) {
+            FloatVector a0 = FloatVector.fromArray(f, out, outBase + t);
             int base = xBase + t;
             for (int q = 0; q < k; q++) {
-                a0 = FloatVector.fromArray(f, xp, base + offsets[q], m).fma(FloatVector.broadcast(f, w[q]), a0);
+                a0 = FloatVector.fromArray(f, xp, base + offsets[q]).fma(FloatVector.broadcast(f, w[q]), a0);
             }
-            a0.intoArray(out, outBase + t, m);
+            a0.intoArray(out, outBase + t);
+        }
+        if (t < n) {
+            // The part-vector left, as in lastPart4.
+            int width = n - t;
+            int base = xBase + t;
+            int inside = inside(xp, base, offsets);
+            float[] copies = pastTheEnd(xp, base, offsets, inside, width);
+            float[] part = new float[lanes];
+            System.arraycopy(out, outBase + t, part, 0, width);
+            FloatVector a0 = FloatVector.fromArray(f, part, 0);
+            for (int q = 0; q < k; q++) {
+                FloatVector x0 = q < inside ? FloatVector.fromArray(f, xp, base + offsets[q]) : FloatVector.fromArray(f, copies, (q - inside) * lanes);
+                a0 = x0.fma(FloatVector.broadcast(f, w[q]), a0);
+            }
+            a0.intoArray(part, 0);
+            System.arraycopy(part, 0, out, outBase + t, width);
         }
     }
 }
