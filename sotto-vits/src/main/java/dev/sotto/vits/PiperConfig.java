@@ -1,8 +1,5 @@
 package dev.sotto.vits;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sotto.gguf.GgufArray;
 import dev.sotto.gguf.GgufFile;
 import dev.sotto.gguf.GgufFormatException;
@@ -107,22 +104,33 @@ public record PiperConfig(String configJson, int sampleRate, String espeakVoice,
                 number(f, LENGTH_SCALE, 1f), number(f, NOISE_W, 0.8f), ids, phonemeMapOf(json), speakers.isEmpty() ? List.of("") : speakers);
     }
 
-    /** The {@code phoneme_map} (phoneme -> phonemes) of a Piper config JSON, empty when it has none. */
+    /**
+     * The {@code phoneme_map} (phoneme -> phonemes) of a Piper config JSON, empty when it has none. Each value's
+     * elements are read as text (strings as they are, numbers as written, true/false/null as those words, arrays and
+     * objects inside as ""); a value that is not an array or object maps to nothing. An empty config has none.
+     */
     public static Map<String, List<String>> phonemeMapOf(String json) throws GgufFormatException {
-        JsonNode node;
+        if (json.isBlank()) {
+            return new HashMap<>();
+        }
+        Object root;
         try {
-            node = new ObjectMapper().readTree(json);
-        } catch (JsonProcessingException e) {
-            throw new GgufFormatException(CONFIG_JSON + " is not valid JSON: " + e.getOriginalMessage());
+            root = JsonText.parse(json);
+        } catch (JsonText.JsonException e) {
+            throw new GgufFormatException(CONFIG_JSON + " is not valid JSON: " + e.getMessage());
         }
         Map<String, List<String>> out = new HashMap<>();
-        if (node == null) {
+        if (!(root instanceof Map<?, ?> top) || !(top.get("phoneme_map") instanceof Map<?, ?> map)) {
             return out;
         }
-        for (Map.Entry<String, JsonNode> e : node.path("phoneme_map").properties()) {
+        for (Map.Entry<?, ?> e : map.entrySet()) {
+            Iterable<?> elements = e.getValue() instanceof List<?> list ? list
+                    : e.getValue() instanceof Map<?, ?> m ? m.values() : List.of();
             List<String> to = new ArrayList<>();
-            e.getValue().forEach(v -> to.add(v.asText()));
-            out.put(e.getKey(), to);
+            for (Object v : elements) {
+                to.add(v instanceof List<?> || v instanceof Map<?, ?> ? "" : v.toString());
+            }
+            out.put((String) e.getKey(), to);
         }
         return out;
     }
