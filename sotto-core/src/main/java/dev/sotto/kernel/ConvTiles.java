@@ -334,8 +334,17 @@ final class ConvTiles {
         FloatVector a1 = FloatVector.fromArray(f, part, lanes);
         FloatVector a2 = FloatVector.fromArray(f, part, 2 * lanes);
         FloatVector a3 = FloatVector.fromArray(f, part, 3 * lanes);
-        for (int q = 0; q < k; q++) {
-            FloatVector x0 = q < inside ? FloatVector.fromArray(f, xp, base + offsets[q]) : FloatVector.fromArray(f, copies, (q - inside) * lanes);
+        // Two loops rather than a choice per pair: a branch in the loop made C2 recompile it (profile predicates).
+        for (int q = 0; q < inside; q++) {
+            FloatVector x0 = FloatVector.fromArray(f, xp, base + offsets[q]);
+            int wi = q * ROWS;
+            a0 = x0.fma(FloatVector.broadcast(f, w[wi]), a0);
+            a1 = x0.fma(FloatVector.broadcast(f, w[wi + 1]), a1);
+            a2 = x0.fma(FloatVector.broadcast(f, w[wi + 2]), a2);
+            a3 = x0.fma(FloatVector.broadcast(f, w[wi + 3]), a3);
+        }
+        for (int q = inside; q < k; q++) {
+            FloatVector x0 = FloatVector.fromArray(f, copies, (q - inside) * lanes);
             int wi = q * ROWS;
             a0 = x0.fma(FloatVector.broadcast(f, w[wi]), a0);
             a1 = x0.fma(FloatVector.broadcast(f, w[wi + 1]), a1);
@@ -411,9 +420,11 @@ final class ConvTiles {
             float[] part = new float[lanes];
             System.arraycopy(out, outBase + t, part, 0, width);
             FloatVector a0 = FloatVector.fromArray(f, part, 0);
-            for (int q = 0; q < k; q++) {
-                FloatVector x0 = q < inside ? FloatVector.fromArray(f, xp, base + offsets[q]) : FloatVector.fromArray(f, copies, (q - inside) * lanes);
-                a0 = x0.fma(FloatVector.broadcast(f, w[q]), a0);
+            for (int q = 0; q < inside; q++) {
+                a0 = FloatVector.fromArray(f, xp, base + offsets[q]).fma(FloatVector.broadcast(f, w[q]), a0);
+            }
+            for (int q = inside; q < k; q++) {
+                a0 = FloatVector.fromArray(f, copies, (q - inside) * lanes).fma(FloatVector.broadcast(f, w[q]), a0);
             }
             a0.intoArray(part, 0);
             System.arraycopy(part, 0, out, outBase + t, width);
