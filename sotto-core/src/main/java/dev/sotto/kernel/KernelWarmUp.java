@@ -48,6 +48,10 @@ public final class KernelWarmUp {
      */
     static final double NANOS_PER_MULTIPLY_ADD = 2;
     static final double NANOS_PER_ELEMENT = 10;
+    /** A round's calls of one path take about this long at compiled speed (see {@link Probe}). */
+    static final double ROUND_NANOS = 32_000;
+    /** Most calls of one path in a round. */
+    static final int MAX_CALLS_PER_ROUND = 32;
 
     /**
      * Kernel calls of this many multiply-adds or more wait for a running warm-up; below it, a call costs at most a
@@ -205,17 +209,24 @@ public final class KernelWarmUp {
         }
     }
 
-    /** One kernel path: a call, timed each time it runs, done after {@link #FAST_CALLS} fast calls in a row. */
+    /**
+     * One kernel path: a call, timed each time it runs, done after {@link #FAST_CALLS} fast calls in a row. A round of
+     * the warm-up makes each path's calls until they would take {@link #ROUND_NANOS} at compiled speed (at least
+     * one): the compile thresholds count calls and loop turns, so a path of small calls (the element-wise functions,
+     * a short tile) called once a round reached them a second after the convolutions did.
+     */
     private static final class Probe {
         final String name;
         final Runnable call;
         final long fastBelowNanos;
+        final int callsPerRound;
         int fastInARow;
 
         Probe(String name, double nanosWhenCompiled, Runnable call) {
             this.name = name;
             this.call = call;
             this.fastBelowNanos = (long) nanosWhenCompiled;
+            this.callsPerRound = (int) Math.max(1, Math.min(MAX_CALLS_PER_ROUND, ROUND_NANOS / Math.max(1, fastBelowNanos)));
         }
 
         /** A call of {@code multiplyAdds} multiply-adds. */
@@ -228,13 +239,18 @@ public final class KernelWarmUp {
             return new Probe(name, elements * NANOS_PER_ELEMENT, call);
         }
 
-        /** Runs the call once; true when the path is done. */
+        /** Makes one round's calls; true when the path is done. */
         boolean step() {
-            long s = System.nanoTime();
-            call.run();
-            long d = System.nanoTime() - s;
-            fastInARow = d < fastBelowNanos ? fastInARow + 1 : 0;
-            return fastInARow >= FAST_CALLS;
+            for (int i = 0; i < callsPerRound; i++) {
+                long s = System.nanoTime();
+                call.run();
+                long d = System.nanoTime() - s;
+                fastInARow = d < fastBelowNanos ? fastInARow + 1 : 0;
+                if (fastInARow >= FAST_CALLS) {
+                    return true;
+                }
+            }
+            return false;
         }
     }
 
