@@ -12,8 +12,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The {@code ./sotto} launcher hands its process to the JVM: a signal sent to the launcher's PID (what kill and
- * service managers do) reaches Java. Run on a copy of the launcher with a stand-in {@code java} that reports its PID
- * and the signal it gets.
+ * service managers do) reaches Java; it passes the JIT directives file and drops the JVM's start-up notices from
+ * stderr. Run on a copy of the launcher with a stand-in {@code java} that reports its PID and the signal it gets.
  */
 class LauncherTest {
     @TempDir
@@ -26,6 +26,7 @@ class LauncherTest {
         Files.createDirectories(copy.resolve("scripts"));
         Files.copy(root.resolve("sotto"), copy.resolve("sotto"));
         Files.copy(root.resolve("scripts/java-env.sh"), copy.resolve("scripts/java-env.sh"));
+        Files.copy(root.resolve("scripts/jit-directives.json"), copy.resolve("scripts/jit-directives.json"));
         Files.createDirectories(copy.resolve("sotto-cli/target"));
         Files.writeString(copy.resolve("sotto-cli/target/sotto.jar"), "stand-in"); // up to date: nothing to build
         Path jdk = dir.resolve("jdk");
@@ -36,7 +37,9 @@ class LauncherTest {
         Files.writeString(java, """
                 #!/usr/bin/env bash
                 if [ "$1" = -XshowSettings:properties ]; then echo "    java.specification.version = 25" >&2; exit 0; fi
+                echo "1 compiler directives added" >&2
                 echo "WARNING: Using incubator modules: jdk.incubator.vector" >&2
+                case "$*" in *CompilerDirectivesFile=*jit-directives.json*) ;; *) echo "no directives file passed" >&2 ;; esac
                 echo "to stderr" >&2
                 trap 'echo TERM > %s; exit 143' TERM
                 echo $$ > %s.tmp && mv %s.tmp %s
@@ -60,7 +63,7 @@ class LauncherTest {
             for (int i = 0; i < 100 && !Files.readString(dir.resolve("err")).contains("to stderr"); i++) {
                 Thread.sleep(50); // the stderr filter may finish just after
             }
-            assertEquals("to stderr\n", Files.readString(dir.resolve("err")), "stderr passes through, less the incubator notice");
+            assertEquals("to stderr\n", Files.readString(dir.resolve("err")), "stderr passes through, less the JVM's notices; the directives file is passed");
         } finally {
             launcher.destroyForcibly();
         }
