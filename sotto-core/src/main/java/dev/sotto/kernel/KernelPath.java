@@ -5,8 +5,13 @@ package dev.sotto.kernel;
  * two-core machine every path warmed up that the model never calls costs the first sentence C2 compiler time.
  */
 public enum KernelPath {
-    /** {@link Kernels#conv1d} and {@link Kernels#matMul}: every route, tile and fusion, and per weight type the dequantizing of tiles. */
+    /**
+     * {@link Kernels#conv1d} and {@link Kernels#matMul}: every route, tile and fusion but the strided one, and per
+     * weight type the dequantizing of tiles.
+     */
     CONVOLUTION(true, true),
+    /** {@link Kernels#conv1d} with a stride above 1 (its own route: the samples each output reads, gathered first). */
+    STRIDED_CONVOLUTION(true, false),
     /** {@link Kernels#convTranspose1d}. */
     TRANSPOSED_CONVOLUTION(true, false),
     /** {@link Kernels#matVec} and {@link Kernels#matVecBatch}, per weight type. */

@@ -280,6 +280,9 @@ public final class KernelWarmUp {
             if (wanted.contains(KernelPath.CONVOLUTION)) {
                 convolutions(paths, k);
             }
+            if (wanted.contains(KernelPath.STRIDED_CONVOLUTION)) {
+                conv(paths, k, "strided", new Conv1dShape(C, C, 4, 2, 1, 1, 1, 1), ConvFusion.NONE, false, N);
+            }
             if (wanted.contains(KernelPath.TRANSPOSED_CONVOLUTION)) {
                 transposed(paths, k);
             }
@@ -308,7 +311,6 @@ public final class KernelWarmUp {
             conv(paths, k, "nine rows (single-row tile)", Conv1dShape.same(C, 9, 5, 1), ConvFusion.NONE, false, N);
             conv(paths, k, "six rows (rows of a short tile)", Conv1dShape.same(C, 6, 3, 1), ConvFusion.NONE, true, N);
             conv(paths, k, "grouped", new Conv1dShape(C, C, 3, 1, 1, 1, 1, 2), ConvFusion.NONE, false, N);
-            conv(paths, k, "strided", new Conv1dShape(C, C, 4, 2, 1, 1, 1, 1), ConvFusion.NONE, false, N);
             // Over one time chunk: weights packed up front, each chunk staged on its own.
             conv(paths, k, "several time chunks", Conv1dShape.same(2, 4, 3, 1), ConvFusion.NONE, false, Kernels.TIME_CHUNK + 37);
         }

@@ -90,6 +90,8 @@ class KernelWarmUpTest {
         int all = KernelWarmUp.run(KernelWarmUp.Plan.everything(w), deadline).paths();
         int piper = KernelWarmUp.run(KernelWarmUp.Plan.of(w, EnumSet.of(KernelPath.CONVOLUTION, KernelPath.TRANSPOSED_CONVOLUTION,
                 KernelPath.GATE, KernelPath.TANH), Set.of(), Map.of()), deadline).paths();
-        assertEquals(all - 6 - 6, piper, "less the matrix-vector products and six element-wise functions");
+        assertEquals(all - 6 - 6 - 1, piper, "less the matrix-vector products, six element-wise functions and the strided route");
+        assertEquals(1, KernelWarmUp.run(KernelWarmUp.Plan.of(w, EnumSet.of(KernelPath.STRIDED_CONVOLUTION), Set.of(), Map.of()), deadline)
+                .paths(), "the strided route alone");
     }
 }

@@ -28,7 +28,8 @@ public final class PocketFamily implements ModelFamily {
 
     /**
      * FlowLM's matrix-vector products and attention (softmax, dot, axpy), the flow head's SiLU, the transformers'
-     * GELU, Mimi's convolutions, upsampling and ELU.
+     * GELU, Mimi's convolutions, upsampling and ELU. Not the strided convolutions: only the Mimi encoder has them
+     * (voices from recordings), which then starts cold.
      */
     @Override
     public Set<KernelPath> kernelPaths() {
