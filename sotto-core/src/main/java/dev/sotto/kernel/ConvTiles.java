@@ -12,14 +12,9 @@ import jdk.incubator.vector.FloatVector;
  * <p>For a tile starting at output row {@code o}: {@code out[outBase + r*outStride + t] = bias_r + sum_{q<k}
  * w[q*rows + r] * xp[xBase + offsets[q] + t]} for {@code t < n}, where q runs over the (input channel, tap) pairs
  * in weight order, {@code offsets[q]} is where that pair's samples start (see {@link #offsets}), {@code rows} is the
- * tile height (4 or 1) and {@code xp} holds every sample the tile reads (padding already applied). The tiles
- * add to what {@code out} holds: the caller sets it to the bias, plus what is accumulated into and a residual where
- * there are ({@code Kernels.runTile}). The 4x2 and 4x3 tiles start their accumulators at zero and add the output when
- * they store; the others start from the output (one conv of 128 channels, kernel 7, on one core, GFLOP/s: 4x2 with
- * AVX2 80 against 68 starting from the output, 4x6 at 128 bits 54 against 50 starting at zero: the register
- * allocation differs). A tile calls nothing but the Vector API: a helper that set up the accumulators got compiled
- * on its own once hot, and C2 then declined to inline it into tiles compiled later ("already compiled into a medium
- * method"), boxing their vectors.
+ * tile height (4 or 1) and {@code xp} holds every sample the tile reads (padding already applied). The
+ * accumulators start from the bias plus, where given, {@code init1} and {@code init2} at the output's positions
+ * (for accumulation into {@code out} and for a residual input).
  *
  * <p>One flat loop over (channel, tap) pairs rather than two nested ones: with a tap loop of 1 (pointwise
  * products) or 3-7 (the decoder) the nested form spent its time in loop control, about half the speed at 256 and
@@ -62,39 +57,66 @@ final class ConvTiles {
     }
 
     /**
-     * Four output rows with {@code vectors} (2, 3 or {@link #WIDEST}) vectors per row over the full blocks of time
-     * steps, then one vector at a time and the part left, adding to what {@code out} holds. Each loop is a method of
-     * its own: as one method they were too large for the C1 compiler's register allocator, which left them running
-     * unintrinsified vector code until on-stack replacement, many times slower.
+     * Four output rows of the widest tile ({@link #WIDEST} vectors per row) over the full blocks of time steps, then
+     * one vector at a time and the part left, adding to what {@code out} holds (the caller sets it first).
      */
-    static void tile4(float[] xp, int xBase, int[] offsets, float[] w, float[] out, int outBase, int outStride, int n, int vectors) {
-        int block = vectors * Vectors.L;
+    static void tile4Widest(float[] xp, int xBase, int[] offsets, float[] w, float[] out, int outBase, int outStride, int n) {
+        int block = WIDEST * Vectors.L;
         int full = n / block * block;
         if (full > 0) {
-            if (vectors == WIDEST) {
-                tile4x6(xp, xBase, offsets, w, out, outBase, outStride, full);
-            } else if (vectors == 3) {
-                tile4x3(xp, xBase, offsets, w, out, outBase, outStride, full);
-            } else {
-                tile4x2(xp, xBase, offsets, w, out, outBase, outStride, full);
-            }
+            tile4x6(xp, xBase, offsets, w, out, outBase, outStride, full);
         }
         if (full < n) {
-            tile4Tail(xp, xBase, offsets, w, out, outBase, outStride, full, n);
+            tile4Tail(xp, xBase, offsets, w, out, outBase, outStride, full, n, out, null, 0f, 0f, 0f, 0f);
         }
     }
 
+    /**
+     * Four output rows with {@code vectors} (2 or 3) vectors per row over the full blocks of time steps, then one
+     * vector at a time and the part left. Each loop is a method of its own: as one method they were too large
+     * for the C1 compiler's register allocator, which left them running unintrinsified vector code until on-stack
+     * replacement, many times slower.
+     */
+    static void tile4(float[] xp, int xBase, int[] offsets, float[] w, float[] out, int outBase, int outStride, int n,
+                      float[] init1, float[] init2, float b0, float b1, float b2, float b3, int vectors) {
+        int block = vectors * Vectors.L;
+        int full = n / block * block;
+        if (full > 0) {
+            if (vectors == 3) {
+                tile4x3(xp, xBase, offsets, w, out, outBase, outStride, full, init1, init2, b0, b1, b2, b3);
+            } else {
+                tile4x2(xp, xBase, offsets, w, out, outBase, outStride, full, init1, init2, b0, b1, b2, b3);
+            }
+        }
+        if (full < n) {
+            tile4Tail(xp, xBase, offsets, w, out, outBase, outStride, full, n, init1, init2, b0, b1, b2, b3);
+        }
+    }
+
+    /** The bias plus what init1 and init2 hold at {@code index} (each may be null). */
+    private static FloatVector start(float bias, float[] init1, float[] init2, int index) {
+        FloatVector v = FloatVector.broadcast(Vectors.F, bias);
+        if (init1 != null) {
+            v = v.add(FloatVector.fromArray(Vectors.F, init1, index));
+        }
+        if (init2 != null) {
+            v = v.add(FloatVector.fromArray(Vectors.F, init2, index));
+        }
+        return v;
+    }
+
     /** Time steps [0, n) in pairs of full vectors (n a multiple of 2L): 8 accumulators. */
-    private static void tile4x2(float[] xp, int xBase, int[] offsets, float[] w, float[] out, int outBase, int outStride, int n) {
+    private static void tile4x2(float[] xp, int xBase, int[] offsets, float[] w, float[] out, int outBase, int outStride,
+                                int n, float[] init1, float[] init2, float b0, float b1, float b2, float b3) {
         var f = Vectors.F;
         int lanes = Vectors.L;
         int k = offsets.length;
         int o0 = outBase, o1 = outBase + outStride, o2 = o1 + outStride, o3 = o2 + outStride;
         for (int t = 0; t < n; t += 2 * lanes) {
-            FloatVector a00 = FloatVector.zero(f), a01 = FloatVector.zero(f);
-            FloatVector a10 = FloatVector.zero(f), a11 = FloatVector.zero(f);
-            FloatVector a20 = FloatVector.zero(f), a21 = FloatVector.zero(f);
-            FloatVector a30 = FloatVector.zero(f), a31 = FloatVector.zero(f);
+            FloatVector a00 = start(b0, init1, init2, o0 + t), a01 = start(b0, init1, init2, o0 + t + lanes);
+            FloatVector a10 = start(b1, init1, init2, o1 + t), a11 = start(b1, init1, init2, o1 + t + lanes);
+            FloatVector a20 = start(b2, init1, init2, o2 + t), a21 = start(b2, init1, init2, o2 + t + lanes);
+            FloatVector a30 = start(b3, init1, init2, o3 + t), a31 = start(b3, init1, init2, o3 + t + lanes);
             int base = xBase + t;
             for (int q = 0, wi = 0; q < k; q++, wi += 4) {
                 int xi = base + offsets[q];
@@ -113,37 +135,30 @@ final class ConvTiles {
                 a30 = x0.fma(w3, a30);
                 a31 = x1.fma(w3, a31);
             }
-            a00.add(FloatVector.fromArray(f, out, o0 + t)).intoArray(out, o0 + t);
-            a01.add(FloatVector.fromArray(f, out, o0 + t + lanes)).intoArray(out, o0 + t + lanes);
-            a10.add(FloatVector.fromArray(f, out, o1 + t)).intoArray(out, o1 + t);
-            a11.add(FloatVector.fromArray(f, out, o1 + t + lanes)).intoArray(out, o1 + t + lanes);
-            a20.add(FloatVector.fromArray(f, out, o2 + t)).intoArray(out, o2 + t);
-            a21.add(FloatVector.fromArray(f, out, o2 + t + lanes)).intoArray(out, o2 + t + lanes);
-            a30.add(FloatVector.fromArray(f, out, o3 + t)).intoArray(out, o3 + t);
-            a31.add(FloatVector.fromArray(f, out, o3 + t + lanes)).intoArray(out, o3 + t + lanes);
+            a00.intoArray(out, o0 + t);
+            a01.intoArray(out, o0 + t + lanes);
+            a10.intoArray(out, o1 + t);
+            a11.intoArray(out, o1 + t + lanes);
+            a20.intoArray(out, o2 + t);
+            a21.intoArray(out, o2 + t + lanes);
+            a30.intoArray(out, o3 + t);
+            a31.intoArray(out, o3 + t + lanes);
         }
     }
 
     /** Time steps [0, n) in triples of full vectors (n a multiple of 3L): 12 accumulators. */
-    private static void tile4x3(float[] xp, int xBase, int[] offsets, float[] w, float[] out, int outBase, int outStride, int n) {
+    private static void tile4x3(float[] xp, int xBase, int[] offsets, float[] w, float[] out, int outBase, int outStride,
+                                int n, float[] init1, float[] init2, float b0, float b1, float b2, float b3) {
         var f = Vectors.F;
         int lanes = Vectors.L;
         int k = offsets.length;
         int o0 = outBase, o1 = outBase + outStride, o2 = o1 + outStride, o3 = o2 + outStride;
         for (int t = 0; t < n; t += 3 * lanes) {
             int t1 = t + lanes, t2 = t + 2 * lanes;
-            FloatVector a00 = FloatVector.zero(f);
-            FloatVector a01 = FloatVector.zero(f);
-            FloatVector a02 = FloatVector.zero(f);
-            FloatVector a10 = FloatVector.zero(f);
-            FloatVector a11 = FloatVector.zero(f);
-            FloatVector a12 = FloatVector.zero(f);
-            FloatVector a20 = FloatVector.zero(f);
-            FloatVector a21 = FloatVector.zero(f);
-            FloatVector a22 = FloatVector.zero(f);
-            FloatVector a30 = FloatVector.zero(f);
-            FloatVector a31 = FloatVector.zero(f);
-            FloatVector a32 = FloatVector.zero(f);
+            FloatVector a00 = start(b0, init1, init2, o0 + t), a01 = start(b0, init1, init2, o0 + t1), a02 = start(b0, init1, init2, o0 + t2);
+            FloatVector a10 = start(b1, init1, init2, o1 + t), a11 = start(b1, init1, init2, o1 + t1), a12 = start(b1, init1, init2, o1 + t2);
+            FloatVector a20 = start(b2, init1, init2, o2 + t), a21 = start(b2, init1, init2, o2 + t1), a22 = start(b2, init1, init2, o2 + t2);
+            FloatVector a30 = start(b3, init1, init2, o3 + t), a31 = start(b3, init1, init2, o3 + t1), a32 = start(b3, init1, init2, o3 + t2);
             int base = xBase + t;
             for (int q = 0, wi = 0; q < k; q++, wi += 4) {
                 int xi = base + offsets[q];
@@ -167,22 +182,26 @@ final class ConvTiles {
                 a31 = x1.fma(w3, a31);
                 a32 = x2.fma(w3, a32);
             }
-            a00.add(FloatVector.fromArray(f, out, o0 + t)).intoArray(out, o0 + t);
-            a01.add(FloatVector.fromArray(f, out, o0 + t1)).intoArray(out, o0 + t1);
-            a02.add(FloatVector.fromArray(f, out, o0 + t2)).intoArray(out, o0 + t2);
-            a10.add(FloatVector.fromArray(f, out, o1 + t)).intoArray(out, o1 + t);
-            a11.add(FloatVector.fromArray(f, out, o1 + t1)).intoArray(out, o1 + t1);
-            a12.add(FloatVector.fromArray(f, out, o1 + t2)).intoArray(out, o1 + t2);
-            a20.add(FloatVector.fromArray(f, out, o2 + t)).intoArray(out, o2 + t);
-            a21.add(FloatVector.fromArray(f, out, o2 + t1)).intoArray(out, o2 + t1);
-            a22.add(FloatVector.fromArray(f, out, o2 + t2)).intoArray(out, o2 + t2);
-            a30.add(FloatVector.fromArray(f, out, o3 + t)).intoArray(out, o3 + t);
-            a31.add(FloatVector.fromArray(f, out, o3 + t1)).intoArray(out, o3 + t1);
-            a32.add(FloatVector.fromArray(f, out, o3 + t2)).intoArray(out, o3 + t2);
+            a00.intoArray(out, o0 + t);
+            a01.intoArray(out, o0 + t1);
+            a02.intoArray(out, o0 + t2);
+            a10.intoArray(out, o1 + t);
+            a11.intoArray(out, o1 + t1);
+            a12.intoArray(out, o1 + t2);
+            a20.intoArray(out, o2 + t);
+            a21.intoArray(out, o2 + t1);
+            a22.intoArray(out, o2 + t2);
+            a30.intoArray(out, o3 + t);
+            a31.intoArray(out, o3 + t1);
+            a32.intoArray(out, o3 + t2);
         }
     }
 
-    /** Time steps [0, n) in runs of 6 full vectors (n a multiple of 6L): 24 accumulators. */
+    /**
+     * Time steps [0, n) in runs of 6 full vectors (n a multiple of 6L): 24 accumulators, started from what the
+     * output holds (set by the caller). Starting them as the narrower tiles do, through {@link #start}, took C2 past
+     * its inlining budget in this many places: the vectors were boxed, fifteen times slower.
+     */
     private static void tile4x6(float[] xp, int xBase, int[] offsets, float[] w, float[] out, int outBase, int outStride, int n) {
         var f = Vectors.F;
         int lanes = Vectors.L;
@@ -281,17 +300,31 @@ final class ConvTiles {
 
     /** Time steps [from, n) one vector at a time, then the part-vector left (see {@link #lastPart4}). */
     private static void tile4Tail(float[] xp, int xBase, int[] offsets, float[] w, float[] out, int outBase, int outStride,
-                                  int from, int n) {
+                                  int from, int n, float[] init1, float[] init2, float b0, float b1, float b2, float b3) {
         var f = Vectors.F;
         int lanes = Vectors.L;
         int k = offsets.length;
         int o0 = outBase, o1 = outBase + outStride, o2 = o1 + outStride, o3 = o2 + outStride;
         int t = from;
         for (; t + lanes <= n; t += lanes) {
-            FloatVector a0 = FloatVector.fromArray(f, out, o0 + t);
-            FloatVector a1 = FloatVector.fromArray(f, out, o1 + t);
-            FloatVector a2 = FloatVector.fromArray(f, out, o2 + t);
-            FloatVector a3 = FloatVector.fromArray(f, out, o3 + t);
+            // Started here, not through start(): called from this small, hot loop it got compiled on its own, and
+            // C2 then declined to inline it into the wide tiles, boxing their vectors.
+            FloatVector a0 = FloatVector.broadcast(f, b0);
+            FloatVector a1 = FloatVector.broadcast(f, b1);
+            FloatVector a2 = FloatVector.broadcast(f, b2);
+            FloatVector a3 = FloatVector.broadcast(f, b3);
+            if (init1 != null) {
+                a0 = a0.add(FloatVector.fromArray(f, init1, o0 + t));
+                a1 = a1.add(FloatVector.fromArray(f, init1, o1 + t));
+                a2 = a2.add(FloatVector.fromArray(f, init1, o2 + t));
+                a3 = a3.add(FloatVector.fromArray(f, init1, o3 + t));
+            }
+            if (init2 != null) {
+                a0 = a0.add(FloatVector.fromArray(f, init2, o0 + t));
+                a1 = a1.add(FloatVector.fromArray(f, init2, o1 + t));
+                a2 = a2.add(FloatVector.fromArray(f, init2, o2 + t));
+                a3 = a3.add(FloatVector.fromArray(f, init2, o3 + t));
+            }
             int base = xBase + t;
             for (int q = 0, wi = 0; q < k; q++, wi += 4) {
                 FloatVector x0 = FloatVector.fromArray(f, xp, base + offsets[q]);
@@ -306,7 +339,7 @@ final class ConvTiles {
             a3.intoArray(out, o3 + t);
         }
         if (t < n) {
-            lastPart4(xp, xBase, offsets, w, out, outBase, outStride, t, n);
+            lastPart4(xp, xBase, offsets, w, out, outBase, outStride, t, n, init1, init2, b0, b1, b2, b3);
         }
     }
 
@@ -314,11 +347,12 @@ final class ConvTiles {
      * The last steps [t, n) of four output rows, fewer than a vector, without masks: masked loads that reach past an
      * array's end leave the intrinsics for a per-lane check (measured: 3% of Pocket TTS's time at 512 bits), and
      * masked code is slow to compile. Whole vectors are computed and the first n - t lanes kept: the accumulators
-     * start from a copy of the rows' parts, zeros after them; inputs are read straight from {@code xp} where a whole
-     * vector lies inside it, else from a zero-padded copy of the steps [t, n) ({@link #pastTheEnd}). Lanes past
-     * n - t read samples no output needs.
+     * start from the rows' parts (bias plus inits), zeros after them; inputs are read straight from {@code xp} where
+     * a whole vector lies inside it, else from a zero-padded copy of the steps [t, n) ({@link #pastTheEnd}). Lanes
+     * past n - t read samples no output needs.
      */
-    private static void lastPart4(float[] xp, int xBase, int[] offsets, float[] w, float[] out, int outBase, int outStride, int t, int n) {
+    private static void lastPart4(float[] xp, int xBase, int[] offsets, float[] w, float[] out, int outBase, int outStride,
+                                  int t, int n, float[] init1, float[] init2, float b0, float b1, float b2, float b3) {
         var f = Vectors.F;
         int lanes = Vectors.L;
         int k = offsets.length;
@@ -327,9 +361,10 @@ final class ConvTiles {
         int inside = inside(xp, base, offsets);
         float[] copies = pastTheEnd(xp, base, offsets, inside, width);
         float[] part = new float[ROWS * lanes];
-        for (int r = 0; r < ROWS; r++) {
-            System.arraycopy(out, outBase + r * outStride + t, part, r * lanes, width);
-        }
+        startPart(part, 0, b0, init1, init2, outBase + t, width);
+        startPart(part, lanes, b1, init1, init2, outBase + outStride + t, width);
+        startPart(part, 2 * lanes, b2, init1, init2, outBase + 2 * outStride + t, width);
+        startPart(part, 3 * lanes, b3, init1, init2, outBase + 3 * outStride + t, width);
         FloatVector a0 = FloatVector.fromArray(f, part, 0);
         FloatVector a1 = FloatVector.fromArray(f, part, lanes);
         FloatVector a2 = FloatVector.fromArray(f, part, 2 * lanes);
@@ -360,6 +395,20 @@ final class ConvTiles {
         }
     }
 
+    /** {@code part[at + i] = bias + init1[from + i] + init2[from + i]} (either init may be null) for {@code i < width}. */
+    private static void startPart(float[] part, int at, float bias, float[] init1, float[] init2, int from, int width) {
+        for (int i = 0; i < width; i++) {
+            float v = bias;
+            if (init1 != null) {
+                v += init1[from + i];
+            }
+            if (init2 != null) {
+                v += init2[from + i];
+            }
+            part[at + i] = v;
+        }
+    }
+
     /** How many pairs, from the first, have a whole vector from {@code base + offsets[q]} inside {@code xp} (offsets never decrease). */
     private static int inside(float[] xp, int base, int[] offsets) {
         int inside = offsets.length;
@@ -379,16 +428,17 @@ final class ConvTiles {
     }
 
     /** One output row ({@code w[q]} its weights): four vectors at a time, then one, then the part-vector left. */
-    static void tile1(float[] xp, int xBase, int[] offsets, float[] w, float[] out, int outBase, int n) {
+    static void tile1(float[] xp, int xBase, int[] offsets, float[] w, float[] out, int outBase, int n,
+                      float[] init1, float[] init2, float b0) {
         var f = Vectors.F;
         int lanes = Vectors.L;
         int k = offsets.length;
         int t = 0;
         for (; t + 4 * lanes <= n; t += 4 * lanes) {
-            FloatVector a0 = FloatVector.fromArray(f, out, outBase + t);
-            FloatVector a1 = FloatVector.fromArray(f, out, outBase + t + lanes);
-            FloatVector a2 = FloatVector.fromArray(f, out, outBase + t + 2 * lanes);
-            FloatVector a3 = FloatVector.fromArray(f, out, outBase + t + 3 * lanes);
+            FloatVector a0 = start(b0, init1, init2, outBase + t);
+            FloatVector a1 = start(b0, init1, init2, outBase + t + lanes);
+            FloatVector a2 = start(b0, init1, init2, outBase + t + 2 * lanes);
+            FloatVector a3 = start(b0, init1, init2, outBase + t + 3 * lanes);
             int base = xBase + t;
             for (int q = 0; q < k; q++) {
                 int xi = base + offsets[q];
@@ -404,7 +454,13 @@ final class ConvTiles {
             a3.intoArray(out, outBase + t + 3 * lanes);
         }
         for (; t + lanes <= n; t += lanes) {
-            FloatVector a0 = FloatVector.fromArray(f, out, outBase + t);
+            FloatVector a0 = FloatVector.broadcast(f, b0); // not start(), as in tile4Tail
+            if (init1 != null) {
+                a0 = a0.add(FloatVector.fromArray(f, init1, outBase + t));
+            }
+            if (init2 != null) {
+                a0 = a0.add(FloatVector.fromArray(f, init2, outBase + t));
+            }
             int base = xBase + t;
             for (int q = 0; q < k; q++) {
                 a0 = FloatVector.fromArray(f, xp, base + offsets[q]).fma(FloatVector.broadcast(f, w[q]), a0);
@@ -418,7 +474,7 @@ final class ConvTiles {
             int inside = inside(xp, base, offsets);
             float[] copies = pastTheEnd(xp, base, offsets, inside, width);
             float[] part = new float[lanes];
-            System.arraycopy(out, outBase + t, part, 0, width);
+            startPart(part, 0, b0, init1, init2, outBase + t, width);
             FloatVector a0 = FloatVector.fromArray(f, part, 0);
             for (int q = 0; q < inside; q++) {
                 a0 = FloatVector.fromArray(f, xp, base + offsets[q]).fma(FloatVector.broadcast(f, w[q]), a0);

@@ -396,16 +396,22 @@ public final class Kernels {
     }
 
     /**
-     * Runs a 4-row tile, or single-row tiles for a short last block, after setting each output row to its bias plus
-     * the inits, which the tiles then add to (see {@link ConvTiles}). Weights are packed by {@link #packRows}.
+     * Runs a 4-row tile, or single-row tiles for a short last block. For the widest tile the output is first set
+     * to the bias plus the inits, which it then adds to (see {@link ConvTiles#tile4Widest}). Weights are packed
+     * by {@link #packRows}.
      */
     private void runTile(int rows, float[] src, int xBase, int[] offsets, float[] packed, int cols, float[] bias, int o,
                          float[] out, int outBase, int outStride, int n, float[] init1, float[] init2) {
-        for (int row = 0; row < rows; row++) {
-            setStart(biasAt(bias, o + row), init1, init2, out, outBase + row * outStride, n);
+        if (rows == ConvTiles.ROWS && tileVectors == ConvTiles.WIDEST) {
+            for (int row = 0; row < rows; row++) {
+                setStart(biasAt(bias, o + row), init1, init2, out, outBase + row * outStride, n);
+            }
+            ConvTiles.tile4Widest(src, xBase, offsets, packed, out, outBase, outStride, n);
+            return;
         }
         if (rows == ConvTiles.ROWS) {
-            ConvTiles.tile4(src, xBase, offsets, packed, out, outBase, outStride, n, tileVectors);
+            ConvTiles.tile4(src, xBase, offsets, packed, out, outBase, outStride, n, init1, init2,
+                    biasAt(bias, o), biasAt(bias, o + 1), biasAt(bias, o + 2), biasAt(bias, o + 3), tileVectors);
             return;
         }
         float[] single = rows == 1 ? packed : new float[cols];
@@ -415,7 +421,7 @@ public final class Kernels {
                     single[c] = packed[c * rows + row];
                 }
             }
-            ConvTiles.tile1(src, xBase, offsets, single, out, outBase + row * outStride, n);
+            ConvTiles.tile1(src, xBase, offsets, single, out, outBase + row * outStride, n, init1, init2, biasAt(bias, o + row));
         }
     }
 
