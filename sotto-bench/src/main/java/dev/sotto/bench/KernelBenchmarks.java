@@ -30,7 +30,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * <p>Shapes follow a Piper medium voice: a 1024x1024 matrix-vector product (text-encoder scale), a dilated
  * HiFi-GAN residual convolution (128 channels, kernel 7, dilation 3, 2048 samples), the first upsampling
  * layer (256 -> 128 channels, kernel 16, stride 8, 256 frames in), a 192 -> 768 pointwise product over
- * 100 frames and the text encoder's first feed-forward convolution (192 -> 768 channels, kernel 3) over a long
+ * 100 frames, the same dilated convolution over 37 steps (a short input: the tails are most of the work; 37 leaves a
+ * part-vector at every width) and the text encoder's first feed-forward convolution (192 -> 768 channels, kernel 3) over a long
  * sentence's 271 phoneme ids (the 271-id fixture case; most of the work before the first audio).
  */
 @State(Scope.Benchmark)
@@ -44,6 +45,7 @@ public class KernelBenchmarks {
     static final int CONV_C = 128;
     static final int CONV_K = 7;
     static final int CONV_T = 2048;
+    static final int SHORT_T = 37;
     static final int UP_IN = 256;
     static final int UP_OUT = 128;
     static final int UP_K = 16;
@@ -73,6 +75,8 @@ public class KernelBenchmarks {
     private float[] convBias;
     private float[] convX;
     private float[] convY;
+    private float[] shortX;
+    private float[] shortY;
     private ConvTranspose1dShape upShape;
     private WeightMatrix upWeights;
     private float[] upX;
@@ -108,6 +112,8 @@ public class KernelBenchmarks {
         convBias = random(rnd, CONV_C);
         convX = random(rnd, CONV_C * CONV_T);
         convY = new float[CONV_C * CONV_T];
+        shortX = random(rnd, CONV_C * SHORT_T);
+        shortY = new float[CONV_C * SHORT_T];
 
         upShape = new ConvTranspose1dShape(UP_IN, UP_OUT, UP_K, UP_S, (UP_K - UP_S) / 2, 0, 1);
         upWeights = WeightMatrix.quantize(random(rnd, UP_IN * UP_OUT * UP_K), UP_IN, UP_OUT * UP_K, t);
@@ -141,6 +147,13 @@ public class KernelBenchmarks {
     public float[] conv1dDilated() {
         kernels.conv1d(convShape, convWeights, convBias, convX, CONV_T, convY);
         return convY;
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(2 * CONV_C * CONV_C * CONV_K * SHORT_T)
+    public float[] conv1dShort() {
+        kernels.conv1d(convShape, convWeights, convBias, shortX, SHORT_T, shortY);
+        return shortY;
     }
 
     @Benchmark
