@@ -2,6 +2,7 @@ package dev.sotto.kernel;
 
 import dev.sotto.tensor.Simd;
 import dev.sotto.tensor.Vectors;
+import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
 
 /**
@@ -67,7 +68,7 @@ final class ConvTiles {
             tile4x6(xp, xBase, offsets, w, out, outBase, outStride, full);
         }
         if (full < n) {
-            tile4Tail(xp, xBase, offsets, w, out, outBase, outStride, full, n, out, null, 0f, 0f, 0f, 0f);
+            tile4Tail(xp, xBase, offsets, w, out, outBase, outStride, full, n);
         }
     }
 
@@ -89,7 +90,12 @@ final class ConvTiles {
             }
         }
         if (full < n) {
-            tile4Tail(xp, xBase, offsets, w, out, outBase, outStride, full, n, init1, init2, b0, b1, b2, b3);
+            int o = outBase + full;
+            setStart(b0, init1, init2, out, o, n - full);
+            setStart(b1, init1, init2, out, o + outStride, n - full);
+            setStart(b2, init1, init2, out, o + 2 * outStride, n - full);
+            setStart(b3, init1, init2, out, o + 3 * outStride, n - full);
+            tile4Tail(xp, xBase, offsets, w, out, outBase, outStride, full, n);
         }
     }
 
@@ -298,33 +304,23 @@ final class ConvTiles {
         }
     }
 
-    /** Time steps [from, n) one vector at a time, then the part-vector left (see {@link #lastPart4}). */
+    /**
+     * Time steps [from, n) one vector at a time, then the part-vector left (see {@link #lastPart4}), adding to what
+     * {@code out} holds (set by the caller, see {@link #setStart}). No bias or inits here: the tails get few calls in a
+     * kernel warm-up, and branches on the inits, untaken there, made C2 deoptimize them during the first sentence.
+     */
     private static void tile4Tail(float[] xp, int xBase, int[] offsets, float[] w, float[] out, int outBase, int outStride,
-                                  int from, int n, float[] init1, float[] init2, float b0, float b1, float b2, float b3) {
+                                  int from, int n) {
         var f = Vectors.F;
         int lanes = Vectors.L;
         int k = offsets.length;
         int o0 = outBase, o1 = outBase + outStride, o2 = o1 + outStride, o3 = o2 + outStride;
         int t = from;
         for (; t + lanes <= n; t += lanes) {
-            // Started here, not through start(): called from this small, hot loop it got compiled on its own, and
-            // C2 then declined to inline it into the wide tiles, boxing their vectors.
-            FloatVector a0 = FloatVector.broadcast(f, b0);
-            FloatVector a1 = FloatVector.broadcast(f, b1);
-            FloatVector a2 = FloatVector.broadcast(f, b2);
-            FloatVector a3 = FloatVector.broadcast(f, b3);
-            if (init1 != null) {
-                a0 = a0.add(FloatVector.fromArray(f, init1, o0 + t));
-                a1 = a1.add(FloatVector.fromArray(f, init1, o1 + t));
-                a2 = a2.add(FloatVector.fromArray(f, init1, o2 + t));
-                a3 = a3.add(FloatVector.fromArray(f, init1, o3 + t));
-            }
-            if (init2 != null) {
-                a0 = a0.add(FloatVector.fromArray(f, init2, o0 + t));
-                a1 = a1.add(FloatVector.fromArray(f, init2, o1 + t));
-                a2 = a2.add(FloatVector.fromArray(f, init2, o2 + t));
-                a3 = a3.add(FloatVector.fromArray(f, init2, o3 + t));
-            }
+            FloatVector a0 = FloatVector.fromArray(f, out, o0 + t);
+            FloatVector a1 = FloatVector.fromArray(f, out, o1 + t);
+            FloatVector a2 = FloatVector.fromArray(f, out, o2 + t);
+            FloatVector a3 = FloatVector.fromArray(f, out, o3 + t);
             int base = xBase + t;
             for (int q = 0, wi = 0; q < k; q++, wi += 4) {
                 FloatVector x0 = FloatVector.fromArray(f, xp, base + offsets[q]);
@@ -339,7 +335,7 @@ final class ConvTiles {
             a3.intoArray(out, o3 + t);
         }
         if (t < n) {
-            lastPart4(xp, xBase, offsets, w, out, outBase, outStride, t, n, init1, init2, b0, b1, b2, b3);
+            lastPart4(xp, xBase, offsets, w, out, outBase, outStride, t, n);
         }
     }
 
@@ -347,12 +343,12 @@ final class ConvTiles {
      * The last steps [t, n) of four output rows, fewer than a vector, without masks: masked loads that reach past an
      * array's end leave the intrinsics for a per-lane check (measured: 3% of Pocket TTS's time at 512 bits), and
      * masked code is slow to compile. Whole vectors are computed and the first n - t lanes kept: the accumulators
-     * start from the rows' parts (bias plus inits), zeros after them; inputs are read straight from {@code xp} where
+     * start from what the rows' parts of {@code out} hold, zeros after them; inputs are read straight from {@code xp} where
      * a whole vector lies inside it, else from a zero-padded copy of the steps [t, n) ({@link #pastTheEnd}). Lanes
      * past n - t read samples no output needs.
      */
     private static void lastPart4(float[] xp, int xBase, int[] offsets, float[] w, float[] out, int outBase, int outStride,
-                                  int t, int n, float[] init1, float[] init2, float b0, float b1, float b2, float b3) {
+                                  int t, int n) {
         var f = Vectors.F;
         int lanes = Vectors.L;
         int k = offsets.length;
@@ -361,10 +357,9 @@ final class ConvTiles {
         int inside = inside(xp, base, offsets);
         float[] copies = pastTheEnd(xp, base, offsets, inside, width);
         float[] part = new float[ROWS * lanes];
-        startPart(part, 0, b0, init1, init2, outBase + t, width);
-        startPart(part, lanes, b1, init1, init2, outBase + outStride + t, width);
-        startPart(part, 2 * lanes, b2, init1, init2, outBase + 2 * outStride + t, width);
-        startPart(part, 3 * lanes, b3, init1, init2, outBase + 3 * outStride + t, width);
+        for (int r = 0; r < ROWS; r++) {
+            System.arraycopy(out, outBase + r * outStride + t, part, r * lanes, width);
+        }
         FloatVector a0 = FloatVector.fromArray(f, part, 0);
         FloatVector a1 = FloatVector.fromArray(f, part, lanes);
         FloatVector a2 = FloatVector.fromArray(f, part, 2 * lanes);
@@ -395,17 +390,22 @@ final class ConvTiles {
         }
     }
 
-    /** {@code part[at + i] = bias + init1[from + i] + init2[from + i]} (either init may be null) for {@code i < width}. */
-    private static void startPart(float[] part, int at, float bias, float[] init1, float[] init2, int from, int width) {
-        for (int i = 0; i < width; i++) {
-            float v = bias;
-            if (init1 != null) {
-                v += init1[from + i];
+    /** {@code out[at + i] = bias + init1[at + i] + init2[at + i]} for {@code i < n}, in that order (nulls left out). */
+    static void setStart(float bias, float[] init1, float[] init2, float[] out, int at, int n) {
+        if (init1 == null && init2 == null) {
+            Arrays.fill(out, at, at + n, bias);
+        } else if (init2 == null) {
+            for (int i = at; i < at + n; i++) {
+                out[i] = bias + init1[i];
             }
-            if (init2 != null) {
-                v += init2[from + i];
+        } else if (init1 == null) {
+            for (int i = at; i < at + n; i++) {
+                out[i] = bias + init2[i];
             }
-            part[at + i] = v;
+        } else {
+            for (int i = at; i < at + n; i++) {
+                out[i] = bias + init1[i] + init2[i];
+            }
         }
     }
 
@@ -427,18 +427,23 @@ final class ConvTiles {
         return copies;
     }
 
-    /** One output row ({@code w[q]} its weights): four vectors at a time, then one, then the part-vector left. */
+    /**
+     * One output row ({@code w[q]} its weights): four vectors at a time, then one, then the part-vector left, adding
+     * to the row, first set to the bias plus the inits (a scalar pass: as in {@link #tile4Tail}, no branches on the
+     * inits in vector code that a warm-up calls little).
+     */
     static void tile1(float[] xp, int xBase, int[] offsets, float[] w, float[] out, int outBase, int n,
                       float[] init1, float[] init2, float b0) {
+        setStart(b0, init1, init2, out, outBase, n);
         var f = Vectors.F;
         int lanes = Vectors.L;
         int k = offsets.length;
         int t = 0;
         for (; t + 4 * lanes <= n; t += 4 * lanes) {
-            FloatVector a0 = start(b0, init1, init2, outBase + t);
-            FloatVector a1 = start(b0, init1, init2, outBase + t + lanes);
-            FloatVector a2 = start(b0, init1, init2, outBase + t + 2 * lanes);
-            FloatVector a3 = start(b0, init1, init2, outBase + t + 3 * lanes);
+            FloatVector a0 = FloatVector.fromArray(f, out, outBase + t);
+            FloatVector a1 = FloatVector.fromArray(f, out, outBase + t + lanes);
+            FloatVector a2 = FloatVector.fromArray(f, out, outBase + t + 2 * lanes);
+            FloatVector a3 = FloatVector.fromArray(f, out, outBase + t + 3 * lanes);
             int base = xBase + t;
             for (int q = 0; q < k; q++) {
                 int xi = base + offsets[q];
@@ -454,13 +459,7 @@ final class ConvTiles {
             a3.intoArray(out, outBase + t + 3 * lanes);
         }
         for (; t + lanes <= n; t += lanes) {
-            FloatVector a0 = FloatVector.broadcast(f, b0); // not start(), as in tile4Tail
-            if (init1 != null) {
-                a0 = a0.add(FloatVector.fromArray(f, init1, outBase + t));
-            }
-            if (init2 != null) {
-                a0 = a0.add(FloatVector.fromArray(f, init2, outBase + t));
-            }
+            FloatVector a0 = FloatVector.fromArray(f, out, outBase + t);
             int base = xBase + t;
             for (int q = 0; q < k; q++) {
                 a0 = FloatVector.fromArray(f, xp, base + offsets[q]).fma(FloatVector.broadcast(f, w[q]), a0);
@@ -474,7 +473,7 @@ final class ConvTiles {
             int inside = inside(xp, base, offsets);
             float[] copies = pastTheEnd(xp, base, offsets, inside, width);
             float[] part = new float[lanes];
-            startPart(part, 0, b0, init1, init2, outBase + t, width);
+            System.arraycopy(out, outBase + t, part, 0, width);
             FloatVector a0 = FloatVector.fromArray(f, part, 0);
             for (int q = 0; q < inside; q++) {
                 a0 = FloatVector.fromArray(f, xp, base + offsets[q]).fma(FloatVector.broadcast(f, w[q]), a0);

@@ -2,7 +2,6 @@ package dev.sotto.kernel;
 
 import dev.sotto.tensor.Simd;
 import dev.sotto.tensor.WeightMatrix;
-import java.util.Arrays;
 import java.util.Objects;
 
 /**
@@ -404,7 +403,7 @@ public final class Kernels {
                          float[] out, int outBase, int outStride, int n, float[] init1, float[] init2) {
         if (rows == ConvTiles.ROWS && tileVectors == ConvTiles.WIDEST) {
             for (int row = 0; row < rows; row++) {
-                setStart(biasAt(bias, o + row), init1, init2, out, outBase + row * outStride, n);
+                ConvTiles.setStart(biasAt(bias, o + row), init1, init2, out, outBase + row * outStride, n);
             }
             ConvTiles.tile4Widest(src, xBase, offsets, packed, out, outBase, outStride, n);
             return;
@@ -422,25 +421,6 @@ public final class Kernels {
                 }
             }
             ConvTiles.tile1(src, xBase, offsets, single, out, outBase + row * outStride, n, init1, init2, biasAt(bias, o + row));
-        }
-    }
-
-    /** {@code out[at + i] = bias + init1[at + i] + init2[at + i]} for {@code i < n}, in that order (nulls left out). */
-    private static void setStart(float bias, float[] init1, float[] init2, float[] out, int at, int n) {
-        if (init1 == null && init2 == null) {
-            Arrays.fill(out, at, at + n, bias);
-        } else if (init2 == null) {
-            for (int i = at; i < at + n; i++) {
-                out[i] = bias + init1[i];
-            }
-        } else if (init1 == null) {
-            for (int i = at; i < at + n; i++) {
-                out[i] = bias + init2[i];
-            }
-        } else {
-            for (int i = at; i < at + n; i++) {
-                out[i] = bias + init1[i] + init2[i];
-            }
         }
     }
 
