@@ -30,9 +30,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * <p>Shapes follow a Piper medium voice: a 1024x1024 matrix-vector product (text-encoder scale), a dilated
  * HiFi-GAN residual convolution (128 channels, kernel 7, dilation 3, 2048 samples), the first upsampling
  * layer (256 -> 128 channels, kernel 16, stride 8, 256 frames in), a 192 -> 768 pointwise product over
- * 100 frames, the same dilated convolution over 37 steps (a short input: the tails are most of the work; 37 leaves a
- * part-vector at every width) and the text encoder's first feed-forward convolution (192 -> 768 channels, kernel 3) over a long
- * sentence's 271 phoneme ids (the 271-id fixture case; most of the work before the first audio).
+ * 100 frames, the same dilated convolution over 37 steps (a short input: the tails are most of the work; 37 leaves
+ * a part-vector at every width) and the text encoder's first feed-forward convolution (192 -> 768 channels, kernel
+ * 3) over a long sentence's 271 phoneme ids (the 271-id fixture case; most of the work before the first audio).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)

@@ -13,9 +13,11 @@ import jdk.incubator.vector.FloatVector;
  * <p>For a tile starting at output row {@code o}: {@code out[outBase + r*outStride + t] = bias_r + sum_{q<k}
  * w[q*rows + r] * xp[xBase + offsets[q] + t]} for {@code t < n}, where q runs over the (input channel, tap) pairs
  * in weight order, {@code offsets[q]} is where that pair's samples start (see {@link #offsets}), {@code rows} is the
- * tile height (4 or 1) and {@code xp} holds every sample the tile reads (padding already applied). The
- * accumulators start from the bias plus, where given, {@code init1} and {@code init2} at the output's positions
- * (for accumulation into {@code out} and for a residual input).
+ * tile height (4 or 1) and {@code xp} holds every sample the tile reads (padding already applied). The sums start
+ * from the bias plus, where given, {@code init1} and {@code init2} at the output's positions (for accumulation into
+ * {@code out} and for a residual input): the 4x2 and 4x3 tiles start their accumulators from them in registers; the
+ * 4x6 tile, the tails and the single-row tile add to an output set to them first by a scalar pass
+ * ({@link #setStart}; why, at {@link #tile4x6} and {@link #tile4Tail}).
  *
  * <p>One flat loop over (channel, tap) pairs rather than two nested ones: with a tap loop of 1 (pointwise
  * products) or 3-7 (the decoder) the nested form spent its time in loop control, about half the speed at 256 and
@@ -58,43 +60,34 @@ final class ConvTiles {
     }
 
     /**
-     * Four output rows of the widest tile ({@link #WIDEST} vectors per row) over the full blocks of time steps, then
-     * one vector at a time and the part left, adding to what {@code out} holds (the caller sets it first).
-     */
-    static void tile4Widest(float[] xp, int xBase, int[] offsets, float[] w, float[] out, int outBase, int outStride, int n) {
-        int block = WIDEST * Vectors.L;
-        int full = n / block * block;
-        if (full > 0) {
-            tile4x6(xp, xBase, offsets, w, out, outBase, outStride, full);
-        }
-        if (full < n) {
-            tile4Tail(xp, xBase, offsets, w, out, outBase, outStride, full, n);
-        }
-    }
-
-    /**
-     * Four output rows with {@code vectors} (2 or 3) vectors per row over the full blocks of time steps, then one
-     * vector at a time and the part left. Each loop is a method of its own: as one method they were too large
-     * for the C1 compiler's register allocator, which left them running unintrinsified vector code until on-stack
-     * replacement, many times slower.
+     * Four output rows with {@code vectors} (2, 3 or {@link #WIDEST}) vectors per row over the full blocks of time
+     * steps, then one vector at a time and the part left. Each loop is a method of its own: as one method they were
+     * too large for the C1 compiler's register allocator, which left them running unintrinsified vector code until
+     * on-stack replacement, many times slower.
      */
     static void tile4(float[] xp, int xBase, int[] offsets, float[] w, float[] out, int outBase, int outStride, int n,
                       float[] init1, float[] init2, float b0, float b1, float b2, float b3, int vectors) {
         int block = vectors * Vectors.L;
         int full = n / block * block;
+        // What the output is set to first: whole rows for the widest tile, else the tail's steps.
+        int setFrom = vectors == WIDEST ? 0 : full;
+        if (setFrom < n) {
+            int o = outBase + setFrom;
+            setStart(b0, init1, init2, out, o, n - setFrom);
+            setStart(b1, init1, init2, out, o + outStride, n - setFrom);
+            setStart(b2, init1, init2, out, o + 2 * outStride, n - setFrom);
+            setStart(b3, init1, init2, out, o + 3 * outStride, n - setFrom);
+        }
         if (full > 0) {
-            if (vectors == 3) {
+            if (vectors == WIDEST) {
+                tile4x6(xp, xBase, offsets, w, out, outBase, outStride, full);
+            } else if (vectors == 3) {
                 tile4x3(xp, xBase, offsets, w, out, outBase, outStride, full, init1, init2, b0, b1, b2, b3);
             } else {
                 tile4x2(xp, xBase, offsets, w, out, outBase, outStride, full, init1, init2, b0, b1, b2, b3);
             }
         }
         if (full < n) {
-            int o = outBase + full;
-            setStart(b0, init1, init2, out, o, n - full);
-            setStart(b1, init1, init2, out, o + outStride, n - full);
-            setStart(b2, init1, init2, out, o + 2 * outStride, n - full);
-            setStart(b3, init1, init2, out, o + 3 * outStride, n - full);
             tile4Tail(xp, xBase, offsets, w, out, outBase, outStride, full, n);
         }
     }
@@ -391,7 +384,7 @@ final class ConvTiles {
     }
 
     /** {@code out[at + i] = bias + init1[at + i] + init2[at + i]} for {@code i < n}, in that order (nulls left out). */
-    static void setStart(float bias, float[] init1, float[] init2, float[] out, int at, int n) {
+    private static void setStart(float bias, float[] init1, float[] init2, float[] out, int at, int n) {
         if (init1 == null && init2 == null) {
             Arrays.fill(out, at, at + n, bias);
         } else if (init2 == null) {

@@ -395,19 +395,11 @@ public final class Kernels {
     }
 
     /**
-     * Runs a 4-row tile, or single-row tiles for a short last block. For the widest tile the output is first set
-     * to the bias plus the inits, which it then adds to (see {@link ConvTiles#tile4Widest}). Weights are packed
-     * by {@link #packRows}.
+     * Runs a 4-row tile, or single-row tiles for a short last block, each starting from the bias plus the inits (see
+     * {@link ConvTiles}). Weights are packed by {@link #packRows}.
      */
     private void runTile(int rows, float[] src, int xBase, int[] offsets, float[] packed, int cols, float[] bias, int o,
                          float[] out, int outBase, int outStride, int n, float[] init1, float[] init2) {
-        if (rows == ConvTiles.ROWS && tileVectors == ConvTiles.WIDEST) {
-            for (int row = 0; row < rows; row++) {
-                ConvTiles.setStart(biasAt(bias, o + row), init1, init2, out, outBase + row * outStride, n);
-            }
-            ConvTiles.tile4Widest(src, xBase, offsets, packed, out, outBase, outStride, n);
-            return;
-        }
         if (rows == ConvTiles.ROWS) {
             ConvTiles.tile4(src, xBase, offsets, packed, out, outBase, outStride, n, init1, init2,
                     biasAt(bias, o), biasAt(bias, o + 1), biasAt(bias, o + 2), biasAt(bias, o + 3), tileVectors);
