@@ -6,6 +6,7 @@ import dev.sotto.gguf.GgufFormatException;
 import dev.sotto.gguf.GgufValue;
 import dev.sotto.gguf.GgufValueType;
 import dev.sotto.gguf.GgufWriter;
+import dev.sotto.io.JsonText;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;

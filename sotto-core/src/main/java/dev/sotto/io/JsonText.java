@@ -1,29 +1,31 @@
-package dev.sotto.vits;
+package dev.sotto.io;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
- * A small reader of JSON text (RFC 8259) into plain values, for the one field of a Piper config that loading a voice
- * needs ({@code phoneme_map}, see {@link PiperConfig#phonemeMapOf}). Jackson did this before and cost a cold start
- * 130 ms of class loading for a field that is almost always empty.
+ * A small reader of JSON text (RFC 8259) into plain values, and the quoting of strings to write it, for the JSON on
+ * cold paths: a Piper config's {@code phoneme_map} when a voice loads, the small files and requests by which {@code
+ * sotto say} hands a sentence to a running server. Jackson did this before and cost a cold start 130-170 ms of class
+ * loading each time.
  *
  * <p>Values: objects as {@code Map<String, Object>} (insertion order, a repeated key keeps its last value), arrays
  * as {@code List<Object>}, strings as {@code String}, numbers as their text ({@link Number} would round), {@code
  * true}/{@code false} as {@code Boolean}, {@code null} as {@link #NULL}. Nesting is limited to {@link #MAX_DEPTH}.
  */
-final class JsonText {
+public final class JsonText {
     /** The JSON {@code null} (Java's null is "absent" in maps). */
-    static final Object NULL = new Object() {
+    public static final Object NULL = new Object() {
         @Override
         public String toString() {
             return "null";
         }
     };
     /** Deeper nesting is refused rather than risking the stack on a hostile file. */
-    static final int MAX_DEPTH = 256;
+    public static final int MAX_DEPTH = 256;
 
     private final String s;
     private int i;
@@ -33,7 +35,7 @@ final class JsonText {
     }
 
     /** Why the text is not JSON, with the offset where it went wrong. */
-    static final class JsonException extends Exception {
+    public static final class JsonException extends Exception {
         private static final long serialVersionUID = 1L;
 
         JsonException(String message, int offset) {
@@ -42,7 +44,7 @@ final class JsonText {
     }
 
     /** The value of a whole JSON text (one value, whitespace around it, nothing else). */
-    static Object parse(String text) throws JsonException {
+    public static Object parse(String text) throws JsonException {
         JsonText p = new JsonText(text);
         p.skipSpace();
         Object v = p.value(0);
@@ -51,6 +53,29 @@ final class JsonText {
             throw new JsonException("unexpected text after the value", p.i);
         }
         return v;
+    }
+
+    /** {@code text} as a JSON string, quotes included: quotes, backslashes and control characters escaped. */
+    public static String quote(String text) {
+        StringBuilder b = new StringBuilder(text.length() + 2).append('"');
+        for (int k = 0; k < text.length(); k++) {
+            char c = text.charAt(k);
+            switch (c) {
+                case '"' -> b.append("\\\"");
+                case '\\' -> b.append("\\\\");
+                case '\n' -> b.append("\\n");
+                case '\r' -> b.append("\\r");
+                case '\t' -> b.append("\\t");
+                default -> {
+                    if (c < 0x20) {
+                        b.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
+                    } else {
+                        b.append(c);
+                    }
+                }
+            }
+        }
+        return b.append('"').toString();
     }
 
     private Object value(int depth) throws JsonException {

@@ -1,4 +1,4 @@
-package dev.sotto.vits;
+package dev.sotto.io;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.sotto.gguf.GgufFormatException;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -16,7 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** {@link JsonText} against Jackson (the reader it replaced) on valid and invalid texts, and the phoneme map read with it. */
+/** {@link JsonText} against Jackson (the reader it replaced) on valid and invalid texts, and its quoting read back. */
 class JsonTextTest {
     private static final ObjectMapper JACKSON = new ObjectMapper();
 
@@ -68,13 +67,11 @@ class JsonTextTest {
         assertThrows(JsonText.JsonException.class, () -> JsonText.parse(text), text);
     }
 
-    /** Jackson reads these as nothing or ignores what follows; JsonText refuses trailing text, and an empty config has no map. */
+    /** Jackson reads these as nothing or ignores what follows; JsonText refuses trailing text. */
     @Test
-    void trailingTextIsRefusedAndAnEmptyConfigHasNoMap() throws Exception {
+    void trailingTextIsRefused() {
         assertThrows(JsonText.JsonException.class, () -> JsonText.parse("{} x"));
         assertThrows(JsonText.JsonException.class, () -> JsonText.parse(""));
-        assertEquals(Map.of(), PiperConfig.phonemeMapOf(""));
-        assertEquals(Map.of(), PiperConfig.phonemeMapOf("  "));
     }
 
     @Test
@@ -91,18 +88,7 @@ class JsonTextTest {
         });
     }
 
-    @Test
-    void phonemeMapOfPiperConfigs() throws Exception {
-        assertEquals(Map.of(), PiperConfig.phonemeMapOf("{\"phoneme_map\": {}, \"x\": 1}"));
-        assertEquals(Map.of(), PiperConfig.phonemeMapOf("{\"audio\": {\"sample_rate\": 22050}}"));
-        assertEquals(Map.of(), PiperConfig.phonemeMapOf("[1]"));
-        assertEquals(Map.of("a", List.of("b", "c"), "d", List.of()), PiperConfig.phonemeMapOf(
-                "{\"phoneme_map\": {\"a\": [\"b\", \"c\"], \"d\": \"not a list\"}}"));
-        GgufFormatException e = assertThrows(GgufFormatException.class, () -> PiperConfig.phonemeMapOf("{\"phoneme_map\": "));
-        assertTrue(e.getMessage().contains("piper.config_json is not valid JSON"), e.getMessage());
-    }
-
-    /** A config shaped like Piper's {@code .onnx.json}: nested objects, id lists, IPA keys. */
+    /** A config shaped like Piper's {@code .onnx.json} (nested objects, id lists, IPA keys) reads as Jackson reads it. */
     @Test
     void readsAPiperShapedConfigAsJacksonDoes() throws Exception {
         String json = """
@@ -113,6 +99,15 @@ class JsonTextTest {
                  "dataset": "test \\"quoted\\" name", "piper_version": "1.0.0", "language": {"code": "en_US"}}
                 """;
         assertEquals(plain(JACKSON.readTree(json)), JsonText.parse(json));
-        assertEquals(Map.of(), PiperConfig.phonemeMapOf(json));
+    }
+
+    /** Any string, quoted, reads back as itself, in JsonText and in Jackson: quotes, backslashes, controls, non-ASCII. */
+    @ParameterizedTest
+    @ValueSource(strings = {"", "plain", "q\"uote", "back\\slash", "new\nline\ttab\r", "\u0000\u001f\u007f", "ə é 日本 \uD83D\uDE00",
+            "</script>", "\u2028\u2029"})
+    void quotedStringsReadBack(String text) throws Exception {
+        String quoted = JsonText.quote(text);
+        assertEquals(text, JsonText.parse(quoted));
+        assertEquals(text, JACKSON.readTree(quoted).textValue());
     }
 }
