@@ -58,6 +58,19 @@ class SottoCliTest {
         Result h = run("--help");
         assertEquals(0, h.code());
         assertTrue(h.out().contains("inspect") && h.out().contains("quantize"), h.out());
+        // A run of one subcommand models only that one; help, no command and a misspelling still see them all.
+        for (String[] all : new String[][] {{}, {"help"}}) {
+            Result r = run(all);
+            for (Class<?> c : SottoCli.SUBCOMMANDS) {
+                String name = c.getAnnotation(picocli.CommandLine.Command.class).name();
+                assertTrue(r.out().contains("  " + name + " "), name + " in: " + r.out());
+            }
+        }
+        Result helpSay = run("help", "say");
+        assertTrue(helpSay.out().startsWith("Usage: sotto say"), helpSay.out());
+        Result typo = run("sya", "x");
+        assertEquals(2, typo.code());
+        assertTrue(typo.err().contains("Did you mean: sotto synth or sotto system?"), typo.err());
     }
 
     @Test
