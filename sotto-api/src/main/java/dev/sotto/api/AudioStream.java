@@ -16,9 +16,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
-import javax.sound.sampled.AudioFormat;
-import javax.sound.sampled.AudioSystem;
-import javax.sound.sampled.LineUnavailableException;
 import javax.sound.sampled.SourceDataLine;
 
 /**
@@ -98,16 +95,8 @@ public interface AudioStream extends Iterable<AudioChunk>, AutoCloseable {
 
     /** Plays the stream through the default audio output as it is synthesized. */
     default void play() throws IOException {
-        AudioFormat fmt = new AudioFormat(sampleRate(), 16, 1, true, false);
-        SourceDataLine line;
+        SourceDataLine line = Speakers.open(sampleRate());
         try {
-            line = AudioSystem.getSourceDataLine(fmt);
-            line.open(fmt);
-        } catch (LineUnavailableException | IllegalArgumentException e) {
-            throw new IOException("no audio output is available for playback (" + e.getMessage() + "); write a WAV file instead", e);
-        }
-        try {
-            line.start();
             for (AudioChunk c : this) {
                 byte[] pcm = Wav.encode(c.samples(), 0, c.samples().length, SampleFormat.S16);
                 line.write(pcm, 0, pcm.length);

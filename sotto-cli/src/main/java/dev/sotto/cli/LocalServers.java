@@ -1,46 +1,51 @@
 package dev.sotto.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.sotto.api.Speakers;
 import dev.sotto.audio.SampleFormat;
 import dev.sotto.audio.Wav;
 import dev.sotto.catalog.VoiceHome;
 import dev.sotto.codec.OutputFormat;
 import dev.sotto.io.AtomicFiles;
+import dev.sotto.io.JsonText;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.RandomAccessFile;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.StringJoiner;
+import javax.sound.sampled.SourceDataLine;
 
 /**
  * Lets a fresh {@code sotto say} hand its sentence to a {@code sotto serve} already running on this machine with the
  * same voice, whose kernels are compiled and warm: a new JVM spends seconds running vector code before the JIT
  * has compiled it, a warm server a fraction of that. A running server announces itself in a small file under the
  * sotto home ({@code servers/PID.json}: its loopback URL, whether it needs a key, and the voice files it serves by
- * name), removed when it stops; files of processes that are gone are ignored. Anything that does not work out (no
- * server, another voice, an error answer, a refused connection) leaves {@code say} to speak in its own process.
+ * name), removed when it stops; files of processes that are gone are ignored. The server's answer is written to the
+ * file, copied to stdout or played as it streams. Anything that does not work out before the first byte of audio
+ * (no server, another voice, an error answer, a refused connection) leaves {@code say} to speak in its own process.
+ * This path stays off Jackson and {@code java.net.http}, whose class loading alone would cost a cold JVM 0.5 s.
  */
 final class LocalServers {
     /** The say options a server request carries; with any other, say speaks in its own process. */
-    static final Set<String> FORWARDED_OPTIONS = Set.of("--model", "--output", "--format", "--speed", "--offline");
+    static final Set<String> FORWARDED_OPTIONS = Set.of("--model", "--output", "--format", "--speed", "--offline", "--raw");
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String LOOPBACK = "http://127.0.0.1:";
 
-    /** A running server that serves the voice: its base URL, the voice's name there, whether it needs a key. */
-    record Found(String url, String voice, boolean keyRequired) {
+    /** A running server that serves the voice: its loopback port, the voice's name there, whether it needs a key. */
+    record Found(int port, String voice, boolean keyRequired) {
+        String url() {
+            return LOOPBACK + port;
+        }
     }
 
     private LocalServers() {
@@ -55,18 +60,16 @@ final class LocalServers {
      * returns the file to remove when it stops.
      */
     static Path announce(int port, Map<String, Path> voices, boolean keyRequired) throws IOException {
-        ObjectNode n = JSON.createObjectNode();
-        n.put("url", "http://127.0.0.1:" + port);
-        n.put("pid", ProcessHandle.current().pid());
-        n.put("key_required", keyRequired);
-        ObjectNode v = n.putObject("voices");
+        StringJoiner served = new StringJoiner(",", "{", "}");
         for (Map.Entry<String, Path> e : voices.entrySet()) {
-            v.put(e.getKey(), e.getValue().toRealPath().toString());
+            served.add(JsonText.quote(e.getKey()) + ":" + JsonText.quote(e.getValue().toRealPath().toString()));
         }
+        String json = "{\"url\":" + JsonText.quote(LOOPBACK + port) + ",\"pid\":" + ProcessHandle.current().pid() + ",\"key_required\":"
+                + keyRequired + ",\"voices\":" + served + "}";
         Path dir = directory();
         Files.createDirectories(dir);
         Path file = dir.resolve(ProcessHandle.current().pid() + ".json");
-        byte[] bytes = JSON.writeValueAsBytes(n);
+        byte[] bytes = json.getBytes(StandardCharsets.UTF_8);
         AtomicFiles.write(file, tmp -> Files.write(tmp, bytes));
         return file;
     }
@@ -98,70 +101,128 @@ final class LocalServers {
 
     private static Found match(Path file, String wanted) {
         try {
-            if (Files.size(file) > 1 << 20) {
+            if (Files.size(file) > 1 << 20
+                    || !(JsonText.parse(Files.readString(file)) instanceof Map<?, ?> n)
+                    || !(n.get("url") instanceof String url) || !url.startsWith(LOOPBACK)
+                    || !(n.get("pid") instanceof String pid) || !(n.get("voices") instanceof Map<?, ?> voices)) {
                 return null;
             }
-            JsonNode n = JSON.readTree(file.toFile());
-            long pid = n.path("pid").asLong(-1);
-            String url = n.path("url").asText("");
-            if (!url.startsWith("http://127.0.0.1:") || !ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
+            int port = Integer.parseInt(url.substring(LOOPBACK.length()));
+            if (port <= 0 || port > 65535 || !ProcessHandle.of(Long.parseLong(pid)).map(ProcessHandle::isAlive).orElse(false)) {
                 return null;
             }
-            for (Map.Entry<String, JsonNode> e : n.path("voices").properties()) {
-                if (wanted.equals(e.getValue().asText())) {
-                    return new Found(url, e.getKey(), n.path("key_required").asBoolean(true));
+            for (Map.Entry<?, ?> e : voices.entrySet()) {
+                if (wanted.equals(e.getValue())) {
+                    return new Found(port, (String) e.getKey(), !Boolean.FALSE.equals(n.get("key_required")));
                 }
             }
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException | JsonText.JsonException | RuntimeException e) {
             // a half-written or foreign file: not a server to use
         }
         return null;
     }
 
     /**
-     * Asks {@code server} to speak {@code text} into {@code output} (atomically) in {@code format}; true when it
-     * did. A streamed WAV gets its real sizes written into the header afterwards.
+     * Asks {@code server} to speak {@code text} in {@code format}; the answer's body streams as it is made. Null when
+     * the server cannot be used (a key it needs is not in the environment, no connection, an error status), nothing
+     * spoken yet: speak locally then.
      */
-    static boolean speak(Found server, String text, float speed, OutputFormat format, Path output) {
+    static LoopbackHttp.Response request(Found server, String text, float speed, OutputFormat format) {
         String key = System.getenv("SOTTO_API_KEY");
         if (server.keyRequired() && (key == null || key.isBlank())) {
-            return false;
+            return null;
+        }
+        String body = "{\"model\":\"tts-1\",\"input\":" + JsonText.quote(text) + ",\"voice\":" + JsonText.quote(server.voice())
+                + ",\"response_format\":" + JsonText.quote(format.id()) + ",\"speed\":" + speed + "}";
+        Map<String, String> headers = new HashMap<>();
+        headers.put("Content-Type", "application/json");
+        if (server.keyRequired()) {
+            headers.put("Authorization", "Bearer " + key.strip());
         }
         try {
-            ObjectNode body = JSON.createObjectNode();
-            body.put("model", "tts-1");
-            body.put("input", text);
-            body.put("voice", server.voice());
-            body.put("response_format", format.id());
-            body.put("speed", speed);
-            HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(server.url() + "/v1/audio/speech"))
-                    .timeout(Duration.ofMinutes(10)).header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body)));
-            if (server.keyRequired()) {
-                request.header("Authorization", "Bearer " + key);
+            LoopbackHttp.Response response = LoopbackHttp.post(server.port(), "/v1/audio/speech", headers,
+                    body.getBytes(StandardCharsets.UTF_8), Duration.ofSeconds(1), Duration.ofMinutes(10));
+            if (response.status() != 200) {
+                response.close();
+                return null; // speaking locally gives the same refusal with the CLI's own message, or works
             }
-            try (HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build()) {
-                HttpResponse<InputStream> response = http.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
-                try (InputStream in = response.body()) {
-                    if (response.statusCode() != 200) {
-                        return false; // speaking locally gives the same refusal with the CLI's own message, or works
-                    }
-                    AtomicFiles.write(output, tmp -> {
-                        try (OutputStream out = Files.newOutputStream(tmp)) {
-                            in.transferTo(out);
-                        }
-                        if (format == OutputFormat.WAV) {
-                            completeWavHeader(tmp);
-                        }
-                    });
+            return response;
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    /**
+     * Has {@code server} speak {@code text} into {@code output} (atomically) in {@code format}; true when it did. A
+     * streamed WAV gets its real sizes written into the header afterwards.
+     */
+    static boolean speakToFile(Found server, String text, float speed, OutputFormat format, Path output) {
+        try (LoopbackHttp.Response response = request(server, text, speed, format)) {
+            if (response == null) {
+                return false;
+            }
+            AtomicFiles.write(output, tmp -> {
+                try (OutputStream out = Files.newOutputStream(tmp)) {
+                    response.body().transferTo(out);
                 }
-            }
+                if (format == OutputFormat.WAV) {
+                    completeWavHeader(tmp);
+                }
+            });
             return true;
         } catch (IOException | RuntimeException e) {
-            return false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
+            return false; // nothing written: the file appears complete or not at all
+        }
+    }
+
+    /** Copies a streamed answer to {@code out} as it arrives, flushing after each read (a pipe hears speech early). */
+    static void copyAsItComes(InputStream in, OutputStream out) throws IOException {
+        byte[] b = new byte[1 << 14];
+        for (int n; (n = in.read(b)) > 0; ) {
+            out.write(b, 0, n);
+            out.flush();
+        }
+    }
+
+    /** Reads the 44-byte header of a streamed 16-bit mono WAV; returns its sample rate. */
+    static int readStreamedWavHeader(InputStream in) throws IOException {
+        byte[] h = in.readNBytes(44);
+        if (h.length < 44) {
+            throw new EOFException("the answer ended inside its WAV header");
+        }
+        ByteBuffer b = ByteBuffer.wrap(h).order(ByteOrder.LITTLE_ENDIAN);
+        String riff = new String(h, 0, 4, StandardCharsets.ISO_8859_1) + new String(h, 8, 8, StandardCharsets.ISO_8859_1)
+                + new String(h, 36, 4, StandardCharsets.ISO_8859_1);
+        int rate = b.getInt(24);
+        if (!riff.equals("RIFFWAVEfmt data") || b.getShort(20) != 1 || b.getShort(22) != 1 || b.getShort(34) != 16 || rate <= 0) {
+            throw new IOException("the answer is not 16-bit mono PCM WAV");
+        }
+        return rate;
+    }
+
+    /** Plays a streamed 16-bit mono WAV as it arrives; no audio output is a {@link SottoCli.UserError}. */
+    static void play(InputStream in) throws IOException {
+        int rate = readStreamedWavHeader(in);
+        SourceDataLine line;
+        try {
+            line = Speakers.open(rate);
+        } catch (IOException e) {
+            throw new SottoCli.UserError(e.getMessage());
+        }
+        try {
+            byte[] b = new byte[1 << 14];
+            int held = 0; // a byte of a sample whose other byte has not come yet
+            for (int n; (n = in.read(b, held, b.length - held)) > 0; ) {
+                int whole = (held + n) & ~1;
+                line.write(b, 0, whole);
+                held = held + n - whole;
+                if (held == 1) {
+                    b[0] = b[whole];
+                }
+            }
+            line.drain();
+        } finally {
+            line.close();
         }
     }
 

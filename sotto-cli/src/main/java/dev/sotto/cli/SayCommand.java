@@ -55,8 +55,8 @@ final class SayCommand implements Callable<Integer> {
             + FirstRun.OFFLINE_VARIABLE + "=1). Without it, the first run downloads the default voice, " + Voices.DEFAULT_VOICE)
     boolean offline;
 
-    @Option(names = "--no-server", description = "speak in this process even when a running `sotto serve` has the voice (by default a"
-            + " sentence for -o is handed to such a server, whose compiled, warm kernels answer in a fraction of a cold start)")
+    @Option(names = "--no-server", description = "speak in this process even when a running `sotto serve` has the voice (by default the"
+            + " text is handed to such a server, whose compiled, warm kernels answer in a fraction of a cold start)")
     boolean noServer;
 
     @Option(names = "--raw", description = "write s16le mono PCM to stdout as each sentence is ready")
@@ -199,11 +199,12 @@ final class SayCommand implements Callable<Integer> {
     }
 
     /**
-     * Hands a sentence for a file to a running {@code sotto serve} with the same voice, when there is one and no
-     * option asks for more than a server request carries ({@link LocalServers}); true when it was spoken there.
+     * Hands the text to a running {@code sotto serve} with the same voice, when there is one and no option asks for
+     * more than a server request carries ({@link LocalServers}): for a file, stdout (--format, --raw) or the speakers.
+     * True when it was spoken there; false, with nothing written, to speak in this process.
      */
     private boolean speakThroughRunningServer(boolean piped, Path voicePath, String input, OutputFormat outputFormat) throws IOException {
-        if (noServer || piped || output == null || voicePath == null) {
+        if (noServer || piped || voicePath == null) {
             return false;
         }
         for (var option : spec.commandLine().getParseResult().matchedOptions()) {
@@ -212,15 +213,43 @@ final class SayCommand implements Callable<Integer> {
             }
         }
         LocalServers.Found server = LocalServers.find(voicePath);
-        if (server == null || !LocalServers.speak(server, input, speed, outputFormat, output)) {
+        if (server == null) {
             return false;
         }
-        PrintWriter out = spec.commandLine().getOut();
-        if (outputFormat == OutputFormat.WAV) {
-            out.printf(Locale.ROOT, "%s: %.2f s, spoken by the sotto server at %s%n", output.getFileName(), LocalServers.wavSeconds(output),
-                    server.url());
-        } else {
-            out.printf(Locale.ROOT, "%s: spoken by the sotto server at %s%n", output.getFileName(), server.url());
+        if (output != null) {
+            if (!LocalServers.speakToFile(server, input, speed, outputFormat, output)) {
+                return false;
+            }
+            PrintWriter out = spec.commandLine().getOut();
+            if (outputFormat == OutputFormat.WAV) {
+                out.printf(Locale.ROOT, "%s: %.2f s, spoken by the sotto server at %s%n", output.getFileName(), LocalServers.wavSeconds(output),
+                        server.url());
+            } else {
+                out.printf(Locale.ROOT, "%s: spoken by the sotto server at %s%n", output.getFileName(), server.url());
+            }
+            return true;
+        }
+        // Streamed: once audio has gone out it cannot be taken back, so a failure from here on is an error, not a
+        // reason to speak again locally.
+        try (LoopbackHttp.Response response = LocalServers.request(server, input, speed, raw || outputFormat == null ? OutputFormat.WAV
+                : outputFormat)) {
+            if (response == null) {
+                return false;
+            }
+            try {
+                if (outputFormat == null && !raw) {
+                    LocalServers.play(response.body());
+                } else {
+                    OutputStream stdout = System.out;
+                    if (raw) {
+                        LocalServers.readStreamedWavHeader(response.body());
+                    }
+                    LocalServers.copyAsItComes(response.body(), stdout);
+                }
+            } catch (IOException e) {
+                throw new SottoCli.UserError("the sotto server at " + server.url() + " stopped in the middle of its answer (" + e.getMessage()
+                        + "); try again, or --no-server");
+            }
         }
         return true;
     }

@@ -1,5 +1,6 @@
 package dev.sotto.cli;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -10,7 +11,22 @@ import dev.sotto.server.ServerConfig;
 import dev.sotto.server.SpeechServer;
 import dev.sotto.server.VoiceRegistry;
 import dev.sotto.tensor.GgmlType;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import javax.sound.sampled.AudioFormat;
+import javax.sound.sampled.AudioSystem;
+import javax.sound.sampled.DataLine;
+import javax.sound.sampled.SourceDataLine;
+import org.junit.jupiter.api.Assumptions;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
@@ -72,6 +88,52 @@ class LocalServersTest {
         assertTrue(Files.size(mp3) > 1000);
     }
 
+    /** Speech requests the server has answered with 200, from its metrics. */
+    private long spokenByServer() throws IOException, InterruptedException {
+        try (HttpClient http = HttpClient.newHttpClient()) {
+            String metrics = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/metrics")).build(),
+                    HttpResponse.BodyHandlers.ofString()).body();
+            Matcher m = Pattern.compile("sotto_requests_total\\{endpoint=\"/v1/audio/speech\",status=\"200\"} (\\d+)").matcher(metrics);
+            return m.find() ? Long.parseLong(m.group(1)) : 0;
+        }
+    }
+
+    /** Runs the CLI with stdout captured as bytes (the streamed paths write audio there). */
+    private static byte[] stdoutOf(String... args) {
+        PrintStream before = System.out;
+        ByteArrayOutputStream stdout = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(stdout, true));
+        try {
+            SottoCliTest.Result r = SottoCliTest.run(args);
+            assertEquals(0, r.code(), r.err());
+        } finally {
+            System.setOut(before);
+        }
+        return stdout.toByteArray();
+    }
+
+    @Test
+    void streamedSpeechGoesToTheRunningServerToo() throws IOException, InterruptedException {
+        LocalServers.announce(server.port(), Map.of("tiny", voiceFile), false);
+        long before = spokenByServer();
+        byte[] wav = stdoutOf("say", "-m", voiceFile.toString(), "--format", "wav", "Hello there.");
+        assertEquals("RIFF", new String(wav, 0, 4, StandardCharsets.ISO_8859_1));
+        assertTrue(wav.length - 44 > 2 * 8000, "some speech: " + wav.length);
+        byte[] raw = stdoutOf("say", "-m", voiceFile.toString(), "--raw", "Hello there.");
+        assertArrayEquals(Arrays.copyOfRange(wav, 44, wav.length), raw, "--raw is the WAV's samples, header dropped");
+        byte[] mp3 = stdoutOf("say", "-m", voiceFile.toString(), "--format", "mp3", "Hello there.");
+        assertTrue(mp3.length > 1000 && (mp3[0] & 0xff) == 0xff, "an MP3 frame first");
+        assertEquals(before + 3, spokenByServer(), "all three were spoken by the server");
+
+        // Playing needs an audio output; without one (CI), the hand-off says so as speaking locally would.
+        Assumptions.assumeFalse(AudioSystem.isLineSupported(new DataLine.Info(SourceDataLine.class,
+                new AudioFormat(22050, 16, 1, true, false))), "this machine has an audio output");
+        SottoCliTest.Result r = SottoCliTest.run("say", "-m", voiceFile.toString(), "Hello there.");
+        assertEquals(1, r.code(), r.out());
+        assertTrue(r.err().contains("no audio output is available for playback"), r.err());
+        assertEquals(before + 4, spokenByServer());
+    }
+
     @Test
     void anythingTheServerCannotCarrySpeaksLocally() throws IOException {
         LocalServers.announce(server.port(), Map.of("tiny", voiceFile), false);
@@ -106,7 +168,7 @@ class LocalServersTest {
         if (System.getenv("SOTTO_API_KEY") == null) {
             LocalServers.Found found = LocalServers.find(voiceFile);
             assertTrue(found.keyRequired());
-            assertTrue(!LocalServers.speak(found, "Hello.", 1f, dev.sotto.codec.OutputFormat.WAV, dir.resolve("k.wav")));
+            assertTrue(!LocalServers.speakToFile(found, "Hello.", 1f, dev.sotto.codec.OutputFormat.WAV, dir.resolve("k.wav")));
             assertTrue(Files.notExists(dir.resolve("k.wav")));
         }
         // Garbage in the directory is ignored.
