@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.function.LongSupplier;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -69,8 +70,15 @@ final class ServeCommand implements Callable<Integer> {
                     + " fast as later ones (default: on; --no-warm-up listens at once)")
     boolean warmUp;
 
+    @Option(names = "--idle-exit", paramLabel = "MINUTES", description = "stop after MINUTES without a speech request (default: never;"
+            + " `say --keep-warm` starts servers with it)")
+    Double idleExitMinutes;
+
     @Override
     public Integer call() throws Exception {
+        if (idleExitMinutes != null && !(idleExitMinutes > 0 && idleExitMinutes <= 7 * 24 * 60)) {
+            throw new SottoCli.UserError("--idle-exit must be more than 0 and at most a week of minutes (10080), not " + idleExitMinutes);
+        }
         ServerConfig d = ServerConfig.defaults();
         String key = apiKey != null ? apiKey : System.getenv("SOTTO_API_KEY");
         if (key != null && key.isBlank()) {
@@ -160,8 +168,34 @@ final class ServeCommand implements Callable<Integer> {
             voices.close();
             stopped.countDown();
         }, "sotto-shutdown"));
+        if (idleExitMinutes != null) {
+            Duration limit = Duration.ofMillis(Math.round(idleExitMinutes * 60_000));
+            watchIdle(server::idleNanos, limit, () -> {
+                out.printf("sotto: no speech request for %s min: stopping%n", idleExitMinutes);
+                out.flush();
+                System.exit(0); // the shutdown hook above drains and removes the announcement
+            });
+        }
         stopped.await();
         return 0;
+    }
+
+    /**
+     * Runs {@code stop} once, on a daemon thread of its own, when {@code idleNanos} (0 while busy) reaches {@code
+     * limit}; looks a few times per limit, at most every 5 s.
+     */
+    static Thread watchIdle(LongSupplier idleNanos, Duration limit, Runnable stop) {
+        long every = Math.max(10, Math.min(5_000, limit.toMillis() / 4));
+        return Thread.ofPlatform().daemon().name("sotto-idle-exit").start(() -> {
+            try {
+                while (idleNanos.getAsLong() < limit.toNanos()) {
+                    Thread.sleep(every);
+                }
+                stop.run();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
     }
 
     private static Voice load(Path m) throws IOException {

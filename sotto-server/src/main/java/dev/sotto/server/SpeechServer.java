@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -67,6 +68,8 @@ public final class SpeechServer implements AutoCloseable {
     private HttpServer server;
     private ExecutorService executor;
     private volatile boolean draining;
+    private final AtomicInteger speaking = new AtomicInteger(); // speech requests running, for idleNanos
+    private volatile long lastSpeechEnded = System.nanoTime();
 
     public SpeechServer(ServerConfig config, VoiceRegistry voices) {
         if (voices.isEmpty()) {
@@ -100,6 +103,14 @@ public final class SpeechServer implements AutoCloseable {
         server.createContext("/", this::handle);
         server.start();
         return this;
+    }
+
+    /**
+     * Nanoseconds since the last speech request ended (or since this server was made, before any), 0 while one runs:
+     * what an idle exit ({@code sotto serve --idle-exit}) watches. Other requests (health checks, listings) do not count.
+     */
+    public long idleNanos() {
+        return speaking.get() > 0 ? 0 : Math.max(0, System.nanoTime() - lastSpeechEnded);
     }
 
     /** The bound port. */
@@ -145,6 +156,10 @@ public final class SpeechServer implements AutoCloseable {
     private void handle(HttpExchange ex) {
         String path = ex.getRequestURI().getRawPath();
         String endpoint = path.startsWith("/v1/audio/timings/") ? "/v1/audio/timings" : path;
+        boolean speech = endpoint.equals("/v1/audio/speech");
+        if (speech) {
+            speaking.incrementAndGet();
+        }
         int status;
         try {
             status = route(ex, path);
@@ -159,6 +174,10 @@ public final class SpeechServer implements AutoCloseable {
             responses.sendError(ex, new ApiException(500, "server_error", "internal error; the server log has the details", null, null));
         } finally {
             ex.close();
+            if (speech) {
+                lastSpeechEnded = System.nanoTime();
+                speaking.decrementAndGet();
+            }
         }
         metrics.request(knownEndpoint(endpoint), status);
     }

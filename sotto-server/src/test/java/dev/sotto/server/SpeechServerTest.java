@@ -356,6 +356,22 @@ class SpeechServerTest {
         assertTrue(page.body().contains("/v1/audio/speech") && page.headers().firstValue("Content-Type").orElseThrow().startsWith("text/html"));
     }
 
+    /** What {@code serve --idle-exit} watches: the time since the last speech request, which other requests do not reset. */
+    @Test
+    void idleTimeCountsFromTheLastSpeechRequest() throws Exception {
+        int port = server.port();
+        assertEquals(200, post(port, body("Idle from here.", "pcm", null)).statusCode());
+        long afterSpeech = server.idleNanos();
+        assertTrue(afterSpeech < 2_000_000_000L, "measured from the speech request's end: " + afterSpeech);
+        Thread.sleep(60);
+        assertEquals(200, get(port, "/health").statusCode());
+        assertEquals(200, get(port, "/v1/voices").statusCode());
+        long later = server.idleNanos();
+        assertTrue(later >= afterSpeech + 60_000_000L, "health and listings are not use: " + afterSpeech + " -> " + later);
+        assertEquals(200, post(port, body("Not idle.", "pcm", null)).statusCode());
+        assertTrue(server.idleNanos() < later, "a speech request is");
+    }
+
     @Test
     void timingsComeFromASidecarEndpoint() throws Exception {
         var r = post(server.port(), body("Hello brave new world.", "wav", "\"timings\":true"));
