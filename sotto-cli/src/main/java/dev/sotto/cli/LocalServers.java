@@ -37,7 +37,8 @@ import javax.sound.sampled.SourceDataLine;
  */
 final class LocalServers {
     /** The say options a server request carries; with any other, say speaks in its own process. */
-    static final Set<String> FORWARDED_OPTIONS = Set.of("--model", "--output", "--format", "--speed", "--offline", "--raw");
+    static final Set<String> FORWARDED_OPTIONS = Set.of("--model", "--output", "--format", "--speed", "--offline", "--raw",
+            "--keep-warm");
 
     private static final String LOOPBACK = "http://127.0.0.1:";
 

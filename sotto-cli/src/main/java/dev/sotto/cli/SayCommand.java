@@ -59,6 +59,11 @@ final class SayCommand implements Callable<Integer> {
             + " text is handed to such a server, whose compiled, warm kernels answer in a fraction of a cold start)")
     boolean noServer;
 
+    @Option(names = "--keep-warm", description = "after speaking in this process, start `sotto serve` for the voice in the background,"
+            + " so the next say is handed to it warm; it stops after 15 min without use (" + KeepWarm.VARIABLE + "=MINUTES: on for every"
+            + " say, with that idle time)")
+    boolean keepWarm;
+
     @Option(names = "--raw", description = "write s16le mono PCM to stdout as each sentence is ready")
     boolean raw;
 
@@ -158,6 +163,7 @@ final class SayCommand implements Callable<Integer> {
         // With a cloud to fall back on, a local voice that cannot be found or opened is a reason to fall back, not an error.
         Path voicePath = model != null ? (cloud != null ? model : Voices.resolve(model)) : cloud != null ? optionalDefaultVoice()
                 : FirstRun.voice(spec.commandLine().getErr(), offline || FirstRun.offlineByEnvironment());
+        Double keepWarmMinutes = KeepWarm.minutes(keepWarm, System.getenv(KeepWarm.VARIABLE));
         if (speakThroughRunningServer(piped, voicePath, input, outputFormat)) {
             return 0;
         }
@@ -194,6 +200,10 @@ final class SayCommand implements Callable<Integer> {
             if (timings != null) {
                 spoken.write(timings);
             }
+        }
+        // Started after speaking: a server warming up beside a cold synthesis would slow it on a machine of few cores.
+        if (keepWarmMinutes != null && !noServer && cloud == null && voicePath != null && LocalServers.find(voicePath) == null) {
+            KeepWarm.start(voicePath, keepWarmMinutes, spec.root().commandLine().getParseResult().originalArgs(), spec.commandLine().getErr());
         }
         return 0;
     }
