@@ -311,6 +311,14 @@ public final class KernelWarmUp {
             conv(paths, k, "nine rows (single-row tile)", Conv1dShape.same(C, 9, 5, 1), ConvFusion.NONE, false, N);
             conv(paths, k, "six rows (rows of a short tile)", Conv1dShape.same(C, 6, 3, 1), ConvFusion.NONE, true, N);
             conv(paths, k, "grouped", new Conv1dShape(C, C, 3, 1, 1, 1, 1, 2), ConvFusion.NONE, false, N);
+            // A group of one channel at the input's end: every (channel, tap) pair of the tail's part-vector lies past
+            // the array's end (a depthwise convolution, as in Piper's duration predictor; one input channel). Left
+            // out, the JIT compiled that case as a trap and recompiled the tiles during the first sentence.
+            conv(paths, k, "depthwise, unpadded", new Conv1dShape(C, C, 3, 1, 1, 0, 0, C), ConvFusion.NONE, false, N);
+            conv(paths, k, "one input channel, unpadded", new Conv1dShape(1, C, 3, 1, 1, 0, 0, 1), ConvFusion.NONE, false, N);
+            // Whole tile blocks and whole vectors, no tail, at every width (96 steps: blocks of 16, 24, 32 and 48), for
+            // four-row tiles and a single-row one.
+            conv(paths, k, "no tail", Conv1dShape.same(C, 9, 3, 1), ConvFusion.NONE, false, 96);
             // Over one time chunk: weights packed up front, each chunk staged on its own.
             conv(paths, k, "several time chunks", Conv1dShape.same(2, 4, 3, 1), ConvFusion.NONE, false, Kernels.TIME_CHUNK + 37);
         }
