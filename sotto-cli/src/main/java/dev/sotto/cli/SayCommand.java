@@ -148,8 +148,10 @@ final class SayCommand implements Callable<Integer> {
         }
         SynthesisOptions options;
         try {
+            // A file is whole only at the end: its sentences are made in as few pieces as the model can (no small
+            // first pieces for latency, whose context windows cost the decoder about a sixth more).
             SynthesisOptions.Builder b = speaking.builder().speed(speed).pitch(pitch).style(style).ssml(ssml).volumeDb(volume)
-                    .variation(variation).normalize(normalize);
+                    .variation(variation).normalize(normalize).streaming(output == null);
             parameters.values().forEach(b::parameter);
             options = b.build();
         } catch (IllegalArgumentException e) {
