@@ -124,17 +124,18 @@ final class LocalServers {
     }
 
     /**
-     * Asks {@code server} to speak {@code text} in {@code format}; the answer's body streams as it is made. Null when
+     * Asks {@code server} to speak {@code text} in {@code format} (in small first pieces when {@code streaming}, else
+     * in as few as it can); the answer's body streams as it is made. Null when
      * the server cannot be used (a key it needs is not in the environment, no connection, an error status), nothing
      * spoken yet: speak locally then.
      */
-    static LoopbackHttp.Response request(Found server, String text, float speed, OutputFormat format) {
+    static LoopbackHttp.Response request(Found server, String text, float speed, OutputFormat format, boolean streaming) {
         String key = System.getenv("SOTTO_API_KEY");
         if (server.keyRequired() && (key == null || key.isBlank())) {
             return null;
         }
         String body = "{\"model\":\"tts-1\",\"input\":" + JsonText.quote(text) + ",\"voice\":" + JsonText.quote(server.voice())
-                + ",\"response_format\":" + JsonText.quote(format.id()) + ",\"speed\":" + speed + "}";
+                + ",\"response_format\":" + JsonText.quote(format.id()) + ",\"speed\":" + speed + ",\"streaming\":" + streaming + "}";
         Map<String, String> headers = new HashMap<>();
         headers.put("Content-Type", "application/json");
         if (server.keyRequired()) {
@@ -158,7 +159,7 @@ final class LocalServers {
      * streamed WAV gets its real sizes written into the header afterwards.
      */
     static boolean speakToFile(Found server, String text, float speed, OutputFormat format, Path output) {
-        try (LoopbackHttp.Response response = request(server, text, speed, format)) {
+        try (LoopbackHttp.Response response = request(server, text, speed, format, false)) {
             if (response == null) {
                 return false;
             }

@@ -244,7 +244,7 @@ final class SayCommand implements Callable<Integer> {
         // Streamed: once audio has gone out it cannot be taken back, so a failure from here on is an error, not a
         // reason to speak again locally.
         try (LoopbackHttp.Response response = LocalServers.request(server, input, speed, raw || outputFormat == null ? OutputFormat.WAV
-                : outputFormat)) {
+                : outputFormat, true)) {
             if (response == null) {
                 return false;
             }

@@ -83,6 +83,9 @@ record SpeechRequest(String voiceName, String input, OutputFormat format, Synthe
         checked("speaker", () -> o.speaker(speaker));
         long seed = (long) optionalNumber(body, "seed", 0);
         o.seed(seed);
+        // false: the audio in as few pieces as the voice can, for a client that keeps it whole (a file); less work in
+        // all, the first byte later.
+        o.streaming(optionalBoolean(body, "streaming", true));
         boolean timings = optionalBoolean(body, "timings", false);
         try {
             return new SpeechRequest(resolved.name(), input, format, o.build(), timings);

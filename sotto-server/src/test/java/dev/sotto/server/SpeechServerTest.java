@@ -117,6 +117,16 @@ class SpeechServerTest {
         assertEquals(200, pcm.statusCode());
         assertEquals("24000", pcm.headers().firstValue("X-Sotto-Sample-Rate").orElseThrow());
         assertEquals(Math.round(samples * 24000.0 / 22050), pcm.body().length / 2, "the same audio resampled to 24 kHz");
+        // In as few pieces as the voice can: the same samples, up to float rounding.
+        var whole = post(server.port(), body("Hello world. How are you?", "wav", "\"seed\":5,\"streaming\":false"));
+        assertEquals(200, whole.statusCode());
+        assertEquals(wav.body().length, whole.body().length);
+        java.nio.ShortBuffer a = java.nio.ByteBuffer.wrap(wav.body(), 44, wav.body().length - 44).order(java.nio.ByteOrder.LITTLE_ENDIAN).asShortBuffer();
+        java.nio.ShortBuffer b = java.nio.ByteBuffer.wrap(whole.body(), 44, whole.body().length - 44).order(java.nio.ByteOrder.LITTLE_ENDIAN).asShortBuffer();
+        for (int i = 0; i < a.limit(); i++) {
+            assertTrue(Math.abs(a.get(i) - b.get(i)) <= 1, "sample " + i + ": " + a.get(i) + " vs " + b.get(i));
+        }
+        assertEquals(400, post(server.port(), body("Hi", "wav", "\"streaming\":\"no\"")).statusCode());
     }
 
     /**
