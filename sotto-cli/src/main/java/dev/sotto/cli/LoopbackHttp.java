@@ -127,8 +127,17 @@ final class LoopbackHttp {
         }
     }
 
+    /** A body framed within the connection's bytes, read in blocks ({@link #read()} reads a block of one). */
+    private abstract static class Framed extends InputStream {
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+        }
+    }
+
     /** A body in chunks (RFC 9112, 7.1): hex size line, data, CRLF, ..., a zero size, trailers, an empty line. */
-    static final class Chunked extends InputStream {
+    static final class Chunked extends Framed {
         private final InputStream in;
         private long left; // bytes left in the current chunk
         private boolean done;
@@ -136,12 +145,6 @@ final class LoopbackHttp {
 
         Chunked(InputStream in) {
             this.in = in;
-        }
-
-        @Override
-        public int read() throws IOException {
-            byte[] one = new byte[1];
-            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
         }
 
         @Override
@@ -200,19 +203,13 @@ final class LoopbackHttp {
     }
 
     /** The first {@code n} bytes of a stream; fewer is an error. */
-    static final class Limited extends InputStream {
+    static final class Limited extends Framed {
         private final InputStream in;
         private long left;
 
         Limited(InputStream in, long n) {
             this.in = in;
             this.left = n;
-        }
-
-        @Override
-        public int read() throws IOException {
-            byte[] one = new byte[1];
-            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
         }
 
         @Override
