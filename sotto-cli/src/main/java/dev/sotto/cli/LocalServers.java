@@ -10,6 +10,7 @@ import dev.sotto.io.JsonText;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.io.RandomAccessFile;
 import java.nio.ByteBuffer;
@@ -19,10 +20,13 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.StringJoiner;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
 import javax.sound.sampled.SourceDataLine;
 
 /**
@@ -175,6 +179,71 @@ final class LocalServers {
         } catch (IOException | RuntimeException e) {
             return false; // nothing written: the file appears complete or not at all
         }
+    }
+
+    /**
+     * {@code in} read ahead on a thread of its own as fast as the server sends it, its bytes kept until read here: a
+     * server's per-request limit ({@code serve --timeout}) counts the whole answer, so a reader at the pace of playback
+     * (the speakers, a pipe into a player) would have a long text cut short, and would hold one of its slots meanwhile.
+     * Memory is bounded by what a request may ask for (the server's input limit: minutes of audio, a few MB).
+     */
+    static InputStream readAhead(InputStream in) {
+        BlockingQueue<Object> parts = new LinkedBlockingQueue<>();
+        Object end = new Object();
+        Thread.ofVirtual().name("sotto-read-ahead").start(() -> {
+            try {
+                byte[] b = new byte[1 << 14];
+                for (int n; (n = in.read(b)) > 0; ) {
+                    parts.add(Arrays.copyOf(b, n));
+                }
+                parts.add(end);
+            } catch (IOException e) {
+                parts.add(e);
+            }
+        });
+        return new InputStream() {
+            private byte[] part = new byte[0];
+            private int at;
+            private boolean done;
+
+            @Override
+            public int read() throws IOException {
+                byte[] one = new byte[1];
+                return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) throws IOException {
+                if (len == 0) {
+                    return 0;
+                }
+                while (at == part.length) {
+                    if (done) {
+                        return -1;
+                    }
+                    Object next;
+                    try {
+                        next = parts.take();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        throw new InterruptedIOException("interrupted while waiting for the server's answer");
+                    }
+                    if (next == end) {
+                        done = true;
+                    } else if (next instanceof IOException e) {
+                        done = true;
+                        throw new IOException(e.getMessage(), e);
+                    } else {
+                        part = (byte[]) next;
+                        at = 0;
+                    }
+                }
+                int n = Math.min(len, part.length - at);
+                System.arraycopy(part, at, b, off, n);
+                at += n;
+                return n;
+            }
+        };
     }
 
     /** Copies a streamed answer to {@code out} as it arrives, flushing after each read (a pipe hears speech early). */

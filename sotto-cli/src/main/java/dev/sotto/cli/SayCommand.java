@@ -12,6 +12,7 @@ import dev.sotto.cloud.Synthesizers;
 import dev.sotto.codec.OutputFormat;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.io.PrintWriter;
@@ -249,14 +250,14 @@ final class SayCommand implements Callable<Integer> {
                 return false;
             }
             try {
+                InputStream answer = LocalServers.readAhead(response.body());
                 if (outputFormat == null && !raw) {
-                    LocalServers.play(response.body());
+                    LocalServers.play(answer);
                 } else {
-                    OutputStream stdout = System.out;
                     if (raw) {
-                        LocalServers.readStreamedWavHeader(response.body());
+                        LocalServers.readStreamedWavHeader(answer);
                     }
-                    LocalServers.copyAsItComes(response.body(), stdout);
+                    LocalServers.copyAsItComes(answer, System.out);
                 }
             } catch (IOException e) {
                 throw new SottoCli.UserError("the sotto server at " + server.url() + " stopped in the middle of its answer (" + e.getMessage()

@@ -112,4 +112,41 @@ class LoopbackHttpTest {
         assertArrayEquals(ascii("bc"), java.util.Arrays.copyOf(rest, 2));
         assertEquals(-1, in.read());
     }
+
+    /** The hand-off reads a server's answer ahead of a slow consumer: all of it, in order, and its failure after. */
+    @Test
+    void readingAheadDrainsTheSourceWithoutAConsumer() throws Exception {
+        byte[] data = new byte[1 << 20];
+        new java.util.Random(3).nextBytes(data);
+        java.util.concurrent.CountDownLatch drained = new java.util.concurrent.CountDownLatch(1);
+        InputStream source = new java.io.ByteArrayInputStream(data) {
+            @Override
+            public synchronized int read(byte[] b, int off, int len) {
+                int n = super.read(b, off, len);
+                if (n < 0) {
+                    drained.countDown();
+                }
+                return n;
+            }
+        };
+        InputStream ahead = LocalServers.readAhead(source);
+        assertTrue(drained.await(10, java.util.concurrent.TimeUnit.SECONDS), "read to its end before anyone read here");
+        assertArrayEquals(data, ahead.readAllBytes());
+        assertEquals(-1, ahead.read());
+
+        InputStream failing = new InputStream() {
+            private int left = 100;
+
+            @Override
+            public int read() throws IOException {
+                if (left-- <= 0) {
+                    throw new IOException("connection reset");
+                }
+                return 7;
+            }
+        };
+        InputStream failingAhead = LocalServers.readAhead(failing);
+        IOException e = assertThrows(IOException.class, failingAhead::readAllBytes);
+        assertTrue(e.getMessage().contains("connection reset"), e.getMessage());
+    }
 }
