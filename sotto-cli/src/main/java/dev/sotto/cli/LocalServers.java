@@ -41,10 +41,20 @@ import javax.sound.sampled.SourceDataLine;
  */
 final class LocalServers {
     /** The say options a server request carries; with any other, say speaks in its own process. */
-    static final Set<String> FORWARDED_OPTIONS = Set.of("--model", "--output", "--format", "--speed", "--offline", "--raw",
-            "--keep-warm");
+    static final Set<String> FORWARDED_OPTIONS = Set.of("--model", "--output", "--format", "--speed", "--pitch", "--emotion", "--ssml",
+            "--offline", "--raw", "--keep-warm");
 
     private static final String LOOPBACK = "http://127.0.0.1:";
+
+    /** What a server request carries of a say: the text and the controls the server takes alike. */
+    record Speech(String text, float speed, float pitch, String style, boolean ssml) {
+        /** The request's JSON body, for {@code voice} in {@code format}. */
+        String json(String voice, OutputFormat format, boolean streaming) {
+            return "{\"model\":\"tts-1\",\"input\":" + JsonText.quote(text) + ",\"voice\":" + JsonText.quote(voice)
+                    + ",\"response_format\":" + JsonText.quote(format.id()) + ",\"speed\":" + speed + ",\"pitch\":" + pitch
+                    + ",\"emotion\":" + JsonText.quote(style) + ",\"ssml\":" + ssml + ",\"streaming\":" + streaming + "}";
+        }
+    }
 
     /** A running server that serves the voice: its loopback port, the voice's name there, whether it needs a key. */
     record Found(int port, String voice, boolean keyRequired) {
@@ -128,18 +138,17 @@ final class LocalServers {
     }
 
     /**
-     * Asks {@code server} to speak {@code text} in {@code format} (in small first pieces when {@code streaming}, else
+     * Asks {@code server} to speak {@code speech} in {@code format} (in small first pieces when {@code streaming}, else
      * in as few as it can); the answer's body streams as it is made. Null when
      * the server cannot be used (a key it needs is not in the environment, no connection, an error status), nothing
      * spoken yet: speak locally then.
      */
-    static LoopbackHttp.Response request(Found server, String text, float speed, OutputFormat format, boolean streaming) {
+    static LoopbackHttp.Response request(Found server, Speech speech, OutputFormat format, boolean streaming) {
         String key = System.getenv("SOTTO_API_KEY");
         if (server.keyRequired() && (key == null || key.isBlank())) {
             return null;
         }
-        String body = "{\"model\":\"tts-1\",\"input\":" + JsonText.quote(text) + ",\"voice\":" + JsonText.quote(server.voice())
-                + ",\"response_format\":" + JsonText.quote(format.id()) + ",\"speed\":" + speed + ",\"streaming\":" + streaming + "}";
+        String body = speech.json(server.voice(), format, streaming);
         Map<String, String> headers = new HashMap<>();
         headers.put("Content-Type", "application/json");
         if (server.keyRequired()) {
@@ -159,11 +168,11 @@ final class LocalServers {
     }
 
     /**
-     * Has {@code server} speak {@code text} into {@code output} (atomically) in {@code format}; true when it did. A
+     * Has {@code server} speak {@code speech} into {@code output} (atomically) in {@code format}; true when it did. A
      * streamed WAV gets its real sizes written into the header afterwards.
      */
-    static boolean speakToFile(Found server, String text, float speed, OutputFormat format, Path output) {
-        try (LoopbackHttp.Response response = request(server, text, speed, format, false)) {
+    static boolean speakToFile(Found server, Speech speech, OutputFormat format, Path output) {
+        try (LoopbackHttp.Response response = request(server, speech, format, false)) {
             if (response == null) {
                 return false;
             }

@@ -229,8 +229,9 @@ final class SayCommand implements Callable<Integer> {
         if (server == null) {
             return false;
         }
+        LocalServers.Speech speech = new LocalServers.Speech(input, speed, pitch, style, ssml);
         if (output != null) {
-            if (!LocalServers.speakToFile(server, input, speed, outputFormat, output)) {
+            if (!LocalServers.speakToFile(server, speech, outputFormat, output)) {
                 return false;
             }
             PrintWriter out = spec.commandLine().getOut();
@@ -244,7 +245,7 @@ final class SayCommand implements Callable<Integer> {
         }
         // Streamed: once audio has gone out it cannot be taken back, so a failure from here on is an error, not a
         // reason to speak again locally.
-        try (LoopbackHttp.Response response = LocalServers.request(server, input, speed, raw || outputFormat == null ? OutputFormat.WAV
+        try (LoopbackHttp.Response response = LocalServers.request(server, speech, raw || outputFormat == null ? OutputFormat.WAV
                 : outputFormat, true)) {
             if (response == null) {
                 return false;

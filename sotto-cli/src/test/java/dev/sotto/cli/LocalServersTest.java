@@ -152,11 +152,45 @@ class LocalServersTest {
         assertEquals(before + 4, speechRequestsReaching(before + 4));
     }
 
+    /** Pitch, style and SSML travel with the text; the server applies them (the same seed without them sounds otherwise). */
+    @Test
+    void pitchStyleAndSsmlAreCarried() throws IOException {
+        LocalServers.announce(server.port(), Map.of("tiny", voiceFile), false);
+        Path plain = dir.resolve("plain.wav");
+        Path shifted = dir.resolve("shifted.wav");
+        Path ssml = dir.resolve("ssml.wav");
+        String v = voiceFile.toString();
+        for (String[] args : new String[][] {{"say", "-m", v, "-o", plain.toString(), "Hello there."},
+                {"say", "-m", v, "-o", shifted.toString(), "--pitch", "3", "--emotion", "calm", "Hello there."},
+                {"say", "-m", v, "-o", ssml.toString(), "--ssml", "<speak>Hello <break time=\"700ms\"/> there.</speak>"}}) {
+            SottoCliTest.Result r = SottoCliTest.run(args);
+            assertEquals(0, r.code(), r.err());
+            assertTrue(r.out().contains("spoken by the sotto server"), String.join(" ", args) + ": " + r.out());
+        }
+        assertTrue(!Arrays.equals(Files.readAllBytes(plain), Files.readAllBytes(shifted)), "pitch and style change the audio");
+        assertTrue(longestSilence(ssml) >= 0.6, "the break is a pause, not read out: " + longestSilence(ssml) + " s");
+        assertTrue(longestSilence(plain) < 0.6, "no such pause without it: " + longestSilence(plain) + " s");
+    }
+
+    /** The longest run of digital silence (|sample| <= 1) in a 16-bit mono WAV, in seconds. */
+    private static double longestSilence(Path wav) throws IOException {
+        byte[] b = Files.readAllBytes(wav);
+        ByteBuffer h = ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN);
+        int rate = h.getInt(24);
+        int run = 0;
+        int longest = 0;
+        for (int i = 44; i + 1 < b.length; i += 2) {
+            run = Math.abs(h.getShort(i)) <= 1 ? run + 1 : 0;
+            longest = Math.max(longest, run);
+        }
+        return (double) longest / rate;
+    }
+
     @Test
     void anythingTheServerCannotCarrySpeaksLocally() throws IOException {
         LocalServers.announce(server.port(), Map.of("tiny", voiceFile), false);
         Path wav = dir.resolve("out.wav");
-        for (String[] extra : new String[][] {{"--pitch", "2"}, {"--no-server"}, {"--volume", "-3"}}) {
+        for (String[] extra : new String[][] {{"--variation", "0.5"}, {"--no-server"}, {"--volume", "-3"}}) {
             String[] args = new String[6 + extra.length];
             System.arraycopy(new String[] {"say", "-m", voiceFile.toString(), "-o", wav.toString()}, 0, args, 0, 5);
             System.arraycopy(extra, 0, args, 5, extra.length);
@@ -186,7 +220,8 @@ class LocalServersTest {
         if (System.getenv("SOTTO_API_KEY") == null) {
             LocalServers.Found found = LocalServers.find(voiceFile);
             assertTrue(found.keyRequired());
-            assertTrue(!LocalServers.speakToFile(found, "Hello.", 1f, dev.sotto.codec.OutputFormat.WAV, dir.resolve("k.wav")));
+            LocalServers.Speech hello = new LocalServers.Speech("Hello.", 1f, 0f, "neutral", false);
+            assertTrue(!LocalServers.speakToFile(found, hello, dev.sotto.codec.OutputFormat.WAV, dir.resolve("k.wav")));
             assertTrue(Files.notExists(dir.resolve("k.wav")));
         }
         // Garbage in the directory is ignored.
