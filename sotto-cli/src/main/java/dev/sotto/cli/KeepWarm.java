@@ -41,7 +41,7 @@ final class KeepWarm {
         } catch (NumberFormatException e) {
             m = Double.NaN;
         }
-        if (!(m > 0 && m <= 7 * 24 * 60)) {
+        if (!(m > 0 && m <= ServeCommand.MAX_IDLE_EXIT_MINUTES)) {
             throw new SottoCli.UserError(VARIABLE + " is minutes to keep a server warm (e.g. 15; 0 or off for none), not '" + variable + "'");
         }
         return m;
@@ -80,7 +80,8 @@ final class KeepWarm {
         try {
             Path dir = LocalServers.directory();
             Files.createDirectories(dir);
-            Path marker = dir.resolve("keep-warm-" + key(voice) + ".pid");
+            String key = key(voice);
+            Path marker = dir.resolve("keep-warm-" + key + ".pid");
             if (running(marker)) {
                 return; // still starting (it announces itself once warm)
             }
@@ -91,7 +92,7 @@ final class KeepWarm {
                 err.println("sotto: --keep-warm cannot tell how this JVM was started; start `sotto serve` yourself");
                 return;
             }
-            Path log = dir.resolve("keep-warm-" + key(voice) + ".log");
+            Path log = dir.resolve("keep-warm-" + key + ".log");
             ProcessBuilder pb = new ProcessBuilder(detached(cmd.get())).redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.to(log.toFile()))
                     .redirectInput(ProcessBuilder.Redirect.from(new File(File.separatorChar == '\\' ? "NUL" : "/dev/null")));
@@ -111,8 +112,7 @@ final class KeepWarm {
     /** True when the marker names a live process. */
     private static boolean running(Path marker) {
         try {
-            long pid = Long.parseLong(Files.readString(marker).strip());
-            return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+            return LocalServers.alive(Long.parseLong(Files.readString(marker).strip()));
         } catch (IOException | NumberFormatException e) {
             return false;
         }

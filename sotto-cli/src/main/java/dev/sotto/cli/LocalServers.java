@@ -10,7 +10,6 @@ import dev.sotto.io.JsonText;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.io.RandomAccessFile;
 import java.nio.ByteBuffer;
@@ -20,13 +19,10 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.StringJoiner;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
 import javax.sound.sampled.SourceDataLine;
 
 /**
@@ -123,7 +119,7 @@ final class LocalServers {
                 return null;
             }
             int port = Integer.parseInt(url.substring(LOOPBACK.length()));
-            if (port <= 0 || port > 65535 || !ProcessHandle.of(Long.parseLong(pid)).map(ProcessHandle::isAlive).orElse(false)) {
+            if (port <= 0 || port > 65535 || !alive(Long.parseLong(pid))) {
                 return null;
             }
             for (Map.Entry<?, ?> e : voices.entrySet()) {
@@ -135,6 +131,11 @@ final class LocalServers {
             // a half-written or foreign file: not a server to use
         }
         return null;
+    }
+
+    /** True when process {@code pid} is running (an announcement or marker of one that is gone is stale). */
+    static boolean alive(long pid) {
+        return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
     }
 
     /**
@@ -188,73 +189,6 @@ final class LocalServers {
         } catch (IOException | RuntimeException e) {
             return false; // nothing written: the file appears complete or not at all
         }
-    }
-
-    /**
-     * {@code in} read ahead on a thread of its own as fast as the server sends it, its bytes kept until read here: a
-     * server's per-request limit ({@code serve --timeout}) counts the whole answer, so a reader at the pace of playback
-     * (the speakers, a pipe into a player) would have a long text cut short, and would hold one of its slots meanwhile.
-     * Memory is bounded by what a request may ask for (the server's input limit: minutes of audio, a few MB).
-     */
-    static InputStream readAhead(InputStream in) {
-        BlockingQueue<Object> parts = new LinkedBlockingQueue<>();
-        Object end = new Object();
-        // A platform thread: a virtual one, its socket reads parked and woken by the JDK's poller, made a cold say's
-        // streamed hand-off 0.4 s slower in all (5 runs each).
-        Thread.ofPlatform().daemon().name("sotto-read-ahead").start(() -> {
-            try {
-                byte[] b = new byte[1 << 14];
-                for (int n; (n = in.read(b)) > 0; ) {
-                    parts.add(Arrays.copyOf(b, n));
-                }
-                parts.add(end);
-            } catch (IOException e) {
-                parts.add(e);
-            }
-        });
-        return new InputStream() {
-            private byte[] part = new byte[0];
-            private int at;
-            private boolean done;
-
-            @Override
-            public int read() throws IOException {
-                byte[] one = new byte[1];
-                return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
-            }
-
-            @Override
-            public int read(byte[] b, int off, int len) throws IOException {
-                if (len == 0) {
-                    return 0;
-                }
-                while (at == part.length) {
-                    if (done) {
-                        return -1;
-                    }
-                    Object next;
-                    try {
-                        next = parts.take();
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                        throw new InterruptedIOException("interrupted while waiting for the server's answer");
-                    }
-                    if (next == end) {
-                        done = true;
-                    } else if (next instanceof IOException e) {
-                        done = true;
-                        throw new IOException(e.getMessage(), e);
-                    } else {
-                        part = (byte[]) next;
-                        at = 0;
-                    }
-                }
-                int n = Math.min(len, part.length - at);
-                System.arraycopy(part, at, b, off, n);
-                at += n;
-                return n;
-            }
-        };
     }
 
     /** Copies a streamed answer to {@code out} as it arrives, flushing after each read (a pipe hears speech early). */

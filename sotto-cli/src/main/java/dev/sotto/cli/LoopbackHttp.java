@@ -6,21 +6,26 @@ import java.io.Closeable;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
 
 /**
  * One HTTP/1.1 POST to a server on this machine's loopback, its answer read as it streams: what {@code sotto say}
  * needs to hand a sentence to a running {@code sotto serve}. The JDK's {@code java.net.http} client costs a cold JVM
  * 0.3 s before its first request leaves (selector thread, TLS and HTTP/2 classes); a socket, a request line and a
- * chunked-body reader cost a few milliseconds. Anything but a well-formed answer is an {@link IOException}.
+ * chunked-body reader cost a few milliseconds. Anything but a well-formed answer is an {@link IOException}. The answer
+ * can be read ahead of a slow consumer ({@link #readAhead}).
  */
 final class LoopbackHttp {
     /** Longest status or header line, and most header bytes in all: a larger answer is not one of our servers. */
@@ -84,6 +89,67 @@ final class LoopbackHttp {
         }
     }
 
+    /**
+     * {@code in} read ahead on a thread of its own as fast as the server sends it, its bytes kept until read here: a
+     * server's per-request limit ({@code serve --timeout}) counts the whole answer, so a reader at the pace of playback
+     * (the speakers, a pipe into a player) would have a long text cut short, and would hold one of its slots meanwhile.
+     * Memory is bounded by what a request may ask for (the server's input limit: minutes of audio, a few MB).
+     */
+    static InputStream readAhead(InputStream in) {
+        BlockingQueue<Object> parts = new LinkedBlockingQueue<>();
+        Object end = new Object();
+        // A platform thread: a virtual one, its socket reads parked and woken by the JDK's poller, made a cold say's
+        // streamed hand-off 0.4 s slower in all (5 runs each).
+        Thread.ofPlatform().daemon().name("sotto-read-ahead").start(() -> {
+            try {
+                byte[] b = new byte[1 << 14];
+                for (int n; (n = in.read(b)) > 0; ) {
+                    parts.add(Arrays.copyOf(b, n));
+                }
+                parts.add(end);
+            } catch (IOException e) {
+                parts.add(e);
+            }
+        });
+        return new BlockStream() {
+            private byte[] part = new byte[0];
+            private int at;
+            private boolean done;
+
+            @Override
+            public int read(byte[] b, int off, int len) throws IOException {
+                if (len == 0) {
+                    return 0;
+                }
+                while (at == part.length) {
+                    if (done) {
+                        return -1;
+                    }
+                    Object next;
+                    try {
+                        next = parts.take();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        throw new InterruptedIOException("interrupted while waiting for the server's answer");
+                    }
+                    if (next == end) {
+                        done = true;
+                    } else if (next instanceof IOException e) {
+                        done = true;
+                        throw new IOException(e.getMessage(), e);
+                    } else {
+                        part = (byte[]) next;
+                        at = 0;
+                    }
+                }
+                int n = Math.min(len, part.length - at);
+                System.arraycopy(part, at, b, off, n);
+                at += n;
+                return n;
+            }
+        };
+    }
+
     /** The body as its headers frame it: chunked, a given length, or up to the end of the connection. */
     private static InputStream body(InputStream in, Map<String, String> headers) throws IOException {
         String encoding = headers.getOrDefault("transfer-encoding", "");
@@ -127,8 +193,8 @@ final class LoopbackHttp {
         }
     }
 
-    /** A body framed within the connection's bytes, read in blocks ({@link #read()} reads a block of one). */
-    private abstract static class Framed extends InputStream {
+    /** A stream read in blocks: {@link #read()} reads a block of one. */
+    private abstract static class BlockStream extends InputStream {
         @Override
         public int read() throws IOException {
             byte[] one = new byte[1];
@@ -137,7 +203,7 @@ final class LoopbackHttp {
     }
 
     /** A body in chunks (RFC 9112, 7.1): hex size line, data, CRLF, ..., a zero size, trailers, an empty line. */
-    static final class Chunked extends Framed {
+    static final class Chunked extends BlockStream {
         private final InputStream in;
         private long left; // bytes left in the current chunk
         private boolean done;
@@ -203,7 +269,7 @@ final class LoopbackHttp {
     }
 
     /** The first {@code n} bytes of a stream; fewer is an error. */
-    static final class Limited extends Framed {
+    static final class Limited extends BlockStream {
         private final InputStream in;
         private long left;
 

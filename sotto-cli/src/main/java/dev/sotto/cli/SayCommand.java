@@ -251,7 +251,7 @@ final class SayCommand implements Callable<Integer> {
                 return false;
             }
             try {
-                InputStream answer = LocalServers.readAhead(response.body());
+                InputStream answer = LoopbackHttp.readAhead(response.body());
                 if (outputFormat == null && !raw) {
                     LocalServers.play(answer);
                 } else {

@@ -70,14 +70,18 @@ final class ServeCommand implements Callable<Integer> {
                     + " fast as later ones (default: on; --no-warm-up listens at once)")
     boolean warmUp;
 
+    /** The longest --idle-exit (and keep-warm time): a week, in minutes. */
+    static final double MAX_IDLE_EXIT_MINUTES = 7 * 24 * 60;
+
     @Option(names = "--idle-exit", paramLabel = "MINUTES", description = "stop after MINUTES without a speech request (default: never;"
             + " `say --keep-warm` starts servers with it)")
     Double idleExitMinutes;
 
     @Override
     public Integer call() throws Exception {
-        if (idleExitMinutes != null && !(idleExitMinutes > 0 && idleExitMinutes <= 7 * 24 * 60)) {
-            throw new SottoCli.UserError("--idle-exit must be more than 0 and at most a week of minutes (10080), not " + idleExitMinutes);
+        if (idleExitMinutes != null && !(idleExitMinutes > 0 && idleExitMinutes <= MAX_IDLE_EXIT_MINUTES)) {
+            throw new SottoCli.UserError("--idle-exit must be more than 0 and at most a week of minutes (" + (long) MAX_IDLE_EXIT_MINUTES + "), not "
+                    + idleExitMinutes);
         }
         ServerConfig d = ServerConfig.defaults();
         String key = apiKey != null ? apiKey : System.getenv("SOTTO_API_KEY");

@@ -129,7 +129,7 @@ class LoopbackHttpTest {
                 return n;
             }
         };
-        InputStream ahead = LocalServers.readAhead(source);
+        InputStream ahead = LoopbackHttp.readAhead(source);
         assertTrue(drained.await(10, java.util.concurrent.TimeUnit.SECONDS), "read to its end before anyone read here");
         assertArrayEquals(data, ahead.readAllBytes());
         assertEquals(-1, ahead.read());
@@ -145,7 +145,7 @@ class LoopbackHttpTest {
                 return 7;
             }
         };
-        InputStream failingAhead = LocalServers.readAhead(failing);
+        InputStream failingAhead = LoopbackHttp.readAhead(failing);
         IOException e = assertThrows(IOException.class, failingAhead::readAllBytes);
         assertTrue(e.getMessage().contains("connection reset"), e.getMessage());
     }
